@@ -1,0 +1,23 @@
+//! tactful: an empathy linter for customer-service replies and knowledge-base
+//! articles. This crate is the protocol-free core plus two thin adapters.
+//!
+//! Layers, from the bottom up (see ARCHITECTURE.md):
+//! - [`model`]: categories, severities, kinds, findings, fixes.
+//! - [`source`]: formats → prose segments with offset maps (masking).
+//! - [`rules`]: rule packs (data) → validated rule specs.
+//! - [`engine`]: the compiled rule set (one Aho-Corasick automaton + verifiers).
+//! - [`fix`]: applying fixes to text, purely.
+//! - [`config`]: `tactful.toml` discovery and per-file settings.
+//! - [`lint`]: the facade every adapter calls.
+//! - [`cli`] and [`lsp`]: adapters; they convert types and nothing else.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod fix;
+pub mod lint;
+pub mod lsp;
+pub mod model;
+pub mod rules;
+pub mod score;
+pub mod source;

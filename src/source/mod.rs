@@ -1,0 +1,275 @@
+//! The source model: turns a document's bytes into prose segments with exact
+//! offset maps, masking what must never be linted (code, markup, placeholders).
+//!
+//! Every format is just another producer of [`Segment`]s; the engine never
+//! special-cases a format. Offsets in findings are always source bytes.
+
+pub mod offset_map;
+pub mod placeholder;
+pub mod text;
+
+use std::ops::Range;
+
+pub use offset_map::OffsetMap;
+
+use crate::model::Kind;
+
+/// Stands for one placeholder (`{{ name }}`, `%{x}`, …) in segment text: an
+/// opaque word that patterns may capture but never match as a literal.
+pub const PLACEHOLDER: char = '\u{E000}';
+/// Stands for a template control tag (`{% if %}`, `{{#each}}`, `{{/if}}`) in
+/// segment text: a word boundary, never a word.
+pub const CONTROL: char = '\u{E001}';
+
+/// Source formats tactful understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    /// Liquid, Handlebars, Mustache: text with template tags.
+    Template,
+    /// A JSON macro export (Zendesk, Freshdesk, or configured keys).
+    Json,
+    /// A YAML macro export (osTicket, saved replies, or configured keys).
+    Yaml,
+}
+
+impl Format {
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Template => "template",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Format> {
+        match id {
+            "text" | "txt" | "plaintext" => Some(Format::Text),
+            "markdown" | "md" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "template" | "liquid" | "handlebars" | "hbs" | "mustache" => Some(Format::Template),
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+
+    /// Format from a file name's extension (the default mapping; config may
+    /// override it). Unknown extensions are plain text.
+    pub fn from_path(path: &str) -> Format {
+        let lower = path.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "md" | "markdown" | "mdx" | "mkd" => Format::Markdown,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "liquid" | "hbs" | "handlebars" | "mustache" | "tmpl" | "tpl" => Format::Template,
+            "json" => Format::Json,
+            "yaml" | "yml" => Format::Yaml,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// How replacement text must be encoded to be written back into the source
+/// where a segment came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Escape {
+    /// Written as is (plain text, Markdown prose).
+    #[default]
+    None,
+    /// HTML text: `&`, `<`, `>` become entities.
+    Html,
+    /// Inside a JSON string literal.
+    Json,
+    /// HTML inside a JSON string literal.
+    JsonHtml,
+    /// Inside a double-quoted YAML scalar.
+    YamlDouble,
+    /// Inside a single-quoted YAML scalar.
+    YamlSingle,
+    /// A plain or block YAML scalar (written as is; fixes never add newlines).
+    YamlPlain,
+}
+
+impl Escape {
+    pub fn encode(self, text: &str) -> String {
+        match self {
+            Escape::None | Escape::YamlPlain => text.to_string(),
+            Escape::Html => html_escape(text),
+            Escape::Json => json_escape(text),
+            Escape::JsonHtml => json_escape(&html_escape(text)),
+            Escape::YamlDouble => json_escape(text),
+            Escape::YamlSingle => text.replace('\'', "''"),
+        }
+    }
+}
+
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn json_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A run of prose (a paragraph, list item, heading, table cell, string value).
+/// Sentences never cross segments.
+#[derive(Debug, Clone, Default)]
+pub struct Segment {
+    /// Prose as the engine sees it; placeholders are [`PLACEHOLDER`], control
+    /// tags [`CONTROL`].
+    pub text: String,
+    pub map: OffsetMap,
+    pub escape: Escape,
+}
+
+impl Segment {
+    /// Source range of a segment range and whether a fix may replace it.
+    pub fn to_source(&self, seg: Range<usize>) -> (Range<usize>, bool) {
+        self.map.to_source(seg)
+    }
+}
+
+/// Inline directive kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectiveKind {
+    Disable,
+    Enable,
+    DisableNextLine,
+}
+
+/// `tactful-disable[ ids]`, `tactful-enable[ ids]`, `tactful-disable-next-line[ ids]`.
+/// Empty `ids` means every rule. Ids are rule ids or category ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    pub kind: DirectiveKind,
+    pub ids: Vec<String>,
+    /// Source byte offset of the comment holding the directive.
+    pub offset: usize,
+}
+
+/// A document turned into prose.
+#[derive(Debug, Clone, Default)]
+pub struct SourceDoc {
+    pub segments: Vec<Segment>,
+    pub directives: Vec<Directive>,
+    /// A `tactful: kind=…` directive, when the document has one.
+    pub kind: Option<Kind>,
+    /// Source ranges no fix may alter partially (placeholders, tags).
+    pub protected: Vec<Range<usize>>,
+}
+
+/// Options for extraction that come from config.
+#[derive(Debug, Clone, Default)]
+pub struct SourceOptions {
+    /// Also treat `[[name]]` as a placeholder.
+    pub bracket_placeholders: bool,
+    /// Lint block quotes (by default they are quoted customer text).
+    pub lint_block_quotes: bool,
+    /// Generic macro-export keys / JSON pointer patterns to lint.
+    pub export_keys: Vec<String>,
+}
+
+/// A document that cannot be read as its format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct SourceError {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+/// Turns a document into prose segments.
+pub fn extract(text: &str, format: Format, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
+    match format {
+        // Until the dedicated producers land, every format reads as text.
+        _ => Ok(text::extract(text, opts)),
+    }
+}
+
+/// Parses the body of a comment for a directive (`tactful-disable x, y`,
+/// `tactful: kind=kb`). Returns the directive and/or the kind.
+pub fn parse_directive(comment: &str, offset: usize) -> (Option<Directive>, Option<Kind>) {
+    let body = comment.trim();
+    let mut kind = None;
+    if let Some(rest) = body.strip_prefix("tactful:") {
+        for part in rest.split([' ', ',']) {
+            if let Some(k) = part.trim().strip_prefix("kind=") {
+                kind = Kind::from_id(k.trim());
+            }
+        }
+        return (None, kind);
+    }
+    let (dk, rest) = if let Some(r) = body.strip_prefix("tactful-disable-next-line") {
+        (DirectiveKind::DisableNextLine, r)
+    } else if let Some(r) = body.strip_prefix("tactful-disable") {
+        (DirectiveKind::Disable, r)
+    } else if let Some(r) = body.strip_prefix("tactful-enable") {
+        (DirectiveKind::Enable, r)
+    } else {
+        return (None, None);
+    };
+    if !(rest.is_empty() || rest.starts_with([' ', '\t', ':'])) {
+        return (None, None);
+    }
+    let ids = rest
+        .trim_start_matches(':')
+        .split([' ', ',', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    (Some(Directive { kind: dk, ids, offset }), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_parse() {
+        let (d, k) = parse_directive(" tactful-disable-next-line minimizing, blame-customer.you-failed ", 7);
+        let d = d.unwrap();
+        assert_eq!(d.kind, DirectiveKind::DisableNextLine);
+        assert_eq!(d.ids, vec!["minimizing", "blame-customer.you-failed"]);
+        assert_eq!(k, None);
+        assert_eq!(parse_directive("tactful: kind=kb", 0).1, Some(Kind::Kb));
+        assert!(parse_directive("tactful-disabled", 0).0.is_none());
+        assert!(parse_directive("tactful-enable", 0).0.unwrap().ids.is_empty());
+    }
+
+    #[test]
+    fn escapes_encode() {
+        assert_eq!(Escape::Json.encode("a \"b\"\n"), "a \\\"b\\\"\\n");
+        assert_eq!(Escape::Html.encode("a < b & c"), "a &lt; b &amp; c");
+        assert_eq!(Escape::YamlSingle.encode("it's"), "it''s");
+    }
+}
