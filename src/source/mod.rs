@@ -247,7 +247,14 @@ pub fn parse_directive(comment: &str, offset: usize) -> (Option<Directive>, Opti
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    (Some(Directive { kind: dk, ids, offset }), None)
+    (
+        Some(Directive {
+            kind: dk,
+            ids,
+            offset,
+        }),
+        None,
+    )
 }
 
 #[cfg(test)]
@@ -256,14 +263,21 @@ mod tests {
 
     #[test]
     fn directives_parse() {
-        let (d, k) = parse_directive(" tactful-disable-next-line minimizing, blame-customer.you-failed ", 7);
+        let (d, k) = parse_directive(
+            " tactful-disable-next-line minimizing, blame-customer.you-failed ",
+            7,
+        );
         let d = d.unwrap();
         assert_eq!(d.kind, DirectiveKind::DisableNextLine);
         assert_eq!(d.ids, vec!["minimizing", "blame-customer.you-failed"]);
         assert_eq!(k, None);
         assert_eq!(parse_directive("tactful: kind=kb", 0).1, Some(Kind::Kb));
         assert!(parse_directive("tactful-disabled", 0).0.is_none());
-        assert!(parse_directive("tactful-enable", 0).0.unwrap().ids.is_empty());
+        assert!(parse_directive("tactful-enable", 0)
+            .0
+            .unwrap()
+            .ids
+            .is_empty());
     }
 
     #[test]

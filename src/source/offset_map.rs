@@ -40,13 +40,25 @@ impl OffsetMap {
                 return;
             }
         }
-        self.pieces.push(Piece { seg, seg_len: len, src, src_len: len, verbatim: true });
+        self.pieces.push(Piece {
+            seg,
+            seg_len: len,
+            src,
+            src_len: len,
+            verbatim: true,
+        });
     }
 
     /// Appends an atomic run: `seg_len` segment bytes standing for `src_len`
     /// source bytes at `src` (an escape, a placeholder, a synthetic space).
     pub fn push_atomic(&mut self, seg: usize, seg_len: usize, src: usize, src_len: usize) {
-        self.pieces.push(Piece { seg, seg_len, src, src_len, verbatim: false });
+        self.pieces.push(Piece {
+            seg,
+            seg_len,
+            src,
+            src_len,
+            verbatim: false,
+        });
     }
 
     pub fn pieces(&self) -> &[Piece] {

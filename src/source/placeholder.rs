@@ -1,7 +1,7 @@
 //! Template placeholders, control tags and template comments in any format:
 //! finds them, and builds segments in which each is one opaque character.
 
-use super::{parse_directive, Directive, OffsetMap, Segment, CONTROL, PLACEHOLDER};
+use super::{parse_directive, Directive, Segment, CONTROL, PLACEHOLDER};
 use crate::model::Kind;
 use std::ops::Range;
 
@@ -28,10 +28,40 @@ pub struct Tag {
 }
 
 const LIQUID_CONTROL: &[&str] = &[
-    "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase", "for",
-    "endfor", "break", "continue", "assign", "capture", "endcapture", "include", "render",
-    "raw", "endraw", "cycle", "tablerow", "endtablerow", "liquid", "echo", "increment",
-    "decrement", "section", "layout", "block", "endblock", "extends", "with", "endwith",
+    "if",
+    "elsif",
+    "else",
+    "endif",
+    "unless",
+    "endunless",
+    "case",
+    "when",
+    "endcase",
+    "for",
+    "endfor",
+    "break",
+    "continue",
+    "assign",
+    "capture",
+    "endcapture",
+    "include",
+    "render",
+    "raw",
+    "endraw",
+    "cycle",
+    "tablerow",
+    "endtablerow",
+    "liquid",
+    "echo",
+    "increment",
+    "decrement",
+    "section",
+    "layout",
+    "block",
+    "endblock",
+    "extends",
+    "with",
+    "endwith",
 ];
 
 /// Finds every template tag in `text`, in order, non-overlapping.
@@ -49,13 +79,21 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
             }
         } else if c == b'%' && i + 1 < b.len() && b[i + 1] == b'{' {
             if let Some(end) = find_close(b, i + 2, b"}", 200) {
-                tags.push(Tag { kind: TagKind::Placeholder, range: i..end, body: i..i });
+                tags.push(Tag {
+                    kind: TagKind::Placeholder,
+                    range: i..end,
+                    body: i..i,
+                });
                 i = end;
                 continue;
             }
         } else if brackets && c == b'[' && i + 1 < b.len() && b[i + 1] == b'[' {
             if let Some(end) = find_close(b, i + 2, b"]]", 200) {
-                tags.push(Tag { kind: TagKind::Placeholder, range: i..end, body: i..i });
+                tags.push(Tag {
+                    kind: TagKind::Placeholder,
+                    range: i..end,
+                    body: i..i,
+                });
                 i = end;
                 continue;
             }
@@ -95,7 +133,11 @@ fn scan_brace(text: &str, i: usize) -> Option<Tag> {
             let end = find_close(b, inner_start, close, MAX)?;
             let body_start = inner_start + (inner.len() - trimmed.len()) + if long { 3 } else { 1 };
             let body_end = end - close.len();
-            return Some(Tag { kind: TagKind::Comment, range: i..end, body: body_start..body_end.max(body_start) });
+            return Some(Tag {
+                kind: TagKind::Comment,
+                range: i..end,
+                body: body_start..body_end.max(body_start),
+            });
         }
         let end = find_close(b, inner_start, close, 400)?;
         let body = text[inner_start..end - close.len()].trim_matches(['~', ' ', '-', '\n', '\t']);
@@ -107,12 +149,19 @@ fn scan_brace(text: &str, i: usize) -> Option<Tag> {
         } else {
             TagKind::Placeholder
         };
-        return Some(Tag { kind, range: i..end, body: i..i });
+        return Some(Tag {
+            kind,
+            range: i..end,
+            body: i..i,
+        });
     }
     // `{% … %}`
     let end = find_close(b, i + 2, b"%}", 400)?;
     let body = text[i + 2..end - 2].trim_matches(['-', ' ', '\n', '\t']);
-    let word = body.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("");
+    let word = body
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .next()
+        .unwrap_or("");
     if word == "comment" {
         // Skip to `{% endcomment %}`.
         let rest = &text[end..];
@@ -122,20 +171,36 @@ fn scan_brace(text: &str, i: usize) -> Option<Tag> {
             if let Some(e) = find_close(b, s + 2, b"%}", 400) {
                 let inner = text[s + 2..e - 2].trim_matches(['-', ' ', '\n', '\t']);
                 if inner == "endcomment" {
-                    return Some(Tag { kind: TagKind::Comment, range: i..e, body: end..s });
+                    return Some(Tag {
+                        kind: TagKind::Comment,
+                        range: i..e,
+                        body: end..s,
+                    });
                 }
                 search = e - end;
             } else {
                 search += p + 2;
             }
         }
-        return Some(Tag { kind: TagKind::Comment, range: i..text.len(), body: end..text.len() });
+        return Some(Tag {
+            kind: TagKind::Comment,
+            range: i..text.len(),
+            body: end..text.len(),
+        });
     }
     if LIQUID_CONTROL.contains(&word) {
-        return Some(Tag { kind: TagKind::Control, range: i..end, body: i..i });
+        return Some(Tag {
+            kind: TagKind::Control,
+            range: i..end,
+            body: i..i,
+        });
     }
     // Help Scout `{%customer.firstName,fallback=there%}` and other value tags.
-    Some(Tag { kind: TagKind::Placeholder, range: i..end, body: i..i })
+    Some(Tag {
+        kind: TagKind::Placeholder,
+        range: i..end,
+        body: i..i,
+    })
 }
 
 /// Builds one segment from pieces of source text.
@@ -238,7 +303,10 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(TagKind, &str)> {
-        scan(text, true).into_iter().map(|t| (t.kind, &text[t.range])).collect()
+        scan(text, true)
+            .into_iter()
+            .map(|t| (t.kind, &text[t.range]))
+            .collect()
     }
 
     #[test]
@@ -255,7 +323,10 @@ mod tests {
         let t = "{% if x %}A{% else %}B{% endif %}{{#if y}}C{{/if}}{{! tactful-disable }}{% comment %}hidden{% endcomment %}";
         let k: Vec<TagKind> = kinds(t).into_iter().map(|(k, _)| k).collect();
         use TagKind::*;
-        assert_eq!(k, vec![Control, Control, Control, Control, Control, Comment, Comment]);
+        assert_eq!(
+            k,
+            vec![Control, Control, Control, Control, Control, Comment, Comment]
+        );
     }
 
     #[test]

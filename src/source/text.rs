@@ -6,7 +6,10 @@ use super::{SourceDoc, SourceOptions};
 
 /// Splits plain text into paragraph segments.
 pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
-    let mut ctx = MaskContext { brackets: opts.bracket_placeholders, ..Default::default() };
+    let mut ctx = MaskContext {
+        brackets: opts.bracket_placeholders,
+        ..Default::default()
+    };
     let mut segments = Vec::new();
     for (start, para) in paragraphs(text) {
         let mut b = SegmentBuilder::new();
@@ -15,7 +18,12 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
             segments.push(b.finish());
         }
     }
-    SourceDoc { segments, directives: ctx.directives, kind: ctx.kind, protected: ctx.protected }
+    SourceDoc {
+        segments,
+        directives: ctx.directives,
+        kind: ctx.kind,
+        protected: ctx.protected,
+    }
 }
 
 /// Byte offset and text of each run of non-blank lines.
@@ -49,7 +57,10 @@ mod tests {
     fn paragraphs_split_on_blank_lines() {
         let t = "Hi {{name}},\n\nYou failed.\nSorry.\n  \nBye";
         let p = paragraphs(t);
-        assert_eq!(p.iter().map(|x| x.1).collect::<Vec<_>>(), vec!["Hi {{name}},\n", "You failed.\nSorry.\n", "Bye"]);
+        assert_eq!(
+            p.iter().map(|x| x.1).collect::<Vec<_>>(),
+            vec!["Hi {{name}},\n", "You failed.\nSorry.\n", "Bye"]
+        );
         let doc = extract(t, &SourceOptions::default());
         assert_eq!(doc.segments.len(), 3);
         assert_eq!(doc.protected, vec![3..11]);

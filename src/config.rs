@@ -1,0 +1,1 @@
+//! `tactful.toml` discovery and per-file settings. (Being built.)

@@ -1,0 +1,1 @@
+//! Applying fixes to text, purely. (Being built.)

@@ -1,0 +1,1 @@
+//! Rule packs: TOML data → validated rule specs. (Being built.)

@@ -1,0 +1,35 @@
+//! The per-document tone summary: counts by category and the empathy score
+//! (0–100) shown by the CLI and the server alike.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Category, Finding, Severity};
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Summary {
+    pub counts: BTreeMap<Category, usize>,
+    pub score: u8,
+}
+
+impl Summary {
+    /// Score: 100 minus a penalty per finding weighted by severity
+    /// (error 12, warning 6, info 3, hint 1), scaled down for long documents
+    /// (the penalty is divided by words/250 once a document passes 250 words).
+    pub fn of(findings: &[Finding], text: &str) -> Summary {
+        let mut counts = BTreeMap::new();
+        let mut penalty = 0.0f64;
+        for f in findings {
+            *counts.entry(f.category).or_insert(0) += 1;
+            penalty += match f.severity {
+                Severity::Error => 12.0,
+                Severity::Warning => 6.0,
+                Severity::Info => 3.0,
+                Severity::Hint => 1.0,
+            };
+        }
+        let words = text.split_whitespace().count().max(1) as f64;
+        let scale = (words / 250.0).max(1.0);
+        let score = (100.0 - penalty / scale).clamp(0.0, 100.0).round() as u8;
+        Summary { counts, score }
+    }
+}
