@@ -1,6 +1,7 @@
 //! Rule packs: TOML data (docs/rule-format.md) → validated [`Rule`]s, with
 //! errors that name the pack file, line and reason. The default packs are embedded.
 
+pub mod docs;
 pub mod pattern;
 
 use std::collections::HashSet;
