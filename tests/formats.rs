@@ -7,7 +7,9 @@ use serde_json::json;
 use tactful::source::{self, Format, SourceDoc, SourceOptions};
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -20,7 +22,11 @@ fn assert_exact_maps(src: &str, doc: &SourceDoc) {
         let mut src_end = 0;
         for p in seg.map.pieces() {
             assert_eq!(p.seg, seg_end, "pieces tile the segment: {:?}", seg.text);
-            assert!(p.src >= src_end, "pieces are in source order: {:?}", seg.text);
+            assert!(
+                p.src >= src_end,
+                "pieces are in source order: {:?}",
+                seg.text
+            );
             assert!(p.src + p.src_len <= src.len());
             if p.verbatim {
                 assert_eq!(
@@ -30,7 +36,12 @@ fn assert_exact_maps(src: &str, doc: &SourceDoc) {
                 );
                 for r in &doc.protected {
                     let overlap = p.src < r.end && r.start < p.src + p.src_len;
-                    assert!(!overlap, "verbatim text {:?} inside protected {:?}", &src[p.src..p.src + p.src_len], &src[r.clone()]);
+                    assert!(
+                        !overlap,
+                        "verbatim text {:?} inside protected {:?}",
+                        &src[p.src..p.src + p.src_len],
+                        &src[r.clone()]
+                    );
                 }
             }
             seg_end = p.seg + p.seg_len;
@@ -107,14 +118,25 @@ fn markdown_skips_code_quotes_front_matter_and_reads_kind() {
     let (src, doc) = extract_fixture("article.md", &SourceOptions::default());
     assert_eq!(doc.kind, Some(tactful::model::Kind::Kb));
     let all = texts(&doc).join("\n");
-    for skipped in ["you failed", "ridiculous", "Resetting", "simply-reset", "reset}", "Simply a screenshot"] {
+    for skipped in [
+        "you failed",
+        "ridiculous",
+        "Resetting",
+        "simply-reset",
+        "reset}",
+        "Simply a screenshot",
+    ] {
         assert!(!all.contains(skipped), "{skipped:?} must be skipped: {all}");
     }
     assert!(all.contains("Just restart the app & try again."));
     // The `[!NOTE]` marker is not text.
     assert!(!all.contains("[!NOTE]"));
     // `must` maps to exactly its bytes inside `**must**`.
-    let seg = doc.segments.iter().find(|s| s.text.starts_with("You must")).unwrap();
+    let seg = doc
+        .segments
+        .iter()
+        .find(|s| s.text.starts_with("You must"))
+        .unwrap();
     let (r, ok) = seg.to_source(4..8);
     assert!(ok);
     assert_eq!(&src[r], "must");
@@ -124,13 +146,22 @@ fn markdown_skips_code_quotes_front_matter_and_reads_kind() {
 #[test]
 fn json_strings_map_through_escapes_both_ways() {
     let (src, doc) = extract_fixture("zendesk-macros.json", &SourceOptions::default());
-    let seg = doc.segments.iter().find(|s| s.text.contains("policy")).unwrap();
+    let seg = doc
+        .segments
+        .iter()
+        .find(|s| s.text.contains("policy"))
+        .unwrap();
     let at = seg.text.find("that\u{2019}s").unwrap();
     let (r, ok) = seg.to_source(at..at + "that\u{2019}s".len());
     assert!(ok);
     assert_eq!(&src[r.clone()], r"that\u2019s");
     // A fix written back is valid JSON.
-    let fixed = format!("{}{}{}", &src[..r.start], seg.escape.encode("that is \"our\" rule\n"), &src[r.end..]);
+    let fixed = format!(
+        "{}{}{}",
+        &src[..r.start],
+        seg.escape.encode("that is \"our\" rule\n"),
+        &src[r.end..]
+    );
     let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
     let value = v["macros"][0]["actions"][2]["value"].as_str().unwrap();
     assert!(value.contains("Unfortunately that is \"our\" rule\n our policy."));
@@ -143,7 +174,13 @@ fn configured_export_keys_replace_automatic_selection() {
         ..Default::default()
     };
     let (_, doc) = extract_fixture("generic.json", &opts);
-    assert_eq!(texts(&doc), vec!["Sorry for any inconvenience.", "This ticket will be closed in 48h."]);
+    assert_eq!(
+        texts(&doc),
+        vec![
+            "Sorry for any inconvenience.",
+            "This ticket will be closed in 48h."
+        ]
+    );
     let (_, auto) = extract_fixture("generic.json", &SourceOptions::default());
     assert_eq!(auto.segments.len(), 3, "automatic mode also lints `text`");
 }
@@ -158,7 +195,12 @@ fn yaml_fixes_keep_the_file_parseable() {
             if !ok {
                 continue;
             }
-            let fixed = format!("{}{}{}", &src[..r.start], seg.escape.encode("it's \"quoted\" \\ & <b>"), &src[r.end..]);
+            let fixed = format!(
+                "{}{}{}",
+                &src[..r.start],
+                seg.escape.encode("it's \"quoted\" \\ & <b>"),
+                &src[r.end..]
+            );
             yaml_rust2::YamlLoader::load_from_str(&fixed)
                 .unwrap_or_else(|e| panic!("{name}: {e}\n{fixed}"));
         }
@@ -193,9 +235,17 @@ fn format_follows_the_file_name() {
 
 #[test]
 fn invalid_exports_fail_with_line_and_column() {
-    let err = source::extract("{\n  \"a\": [1, 2,]\n}", Format::Json, &SourceOptions::default()).unwrap_err();
+    let err = source::extract(
+        "{\n  \"a\": [1, 2,]\n}",
+        Format::Json,
+        &SourceOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!((err.line, err.column), (2, 14));
-    assert!(err.to_string().starts_with("line 2, column 14: expected a JSON value"));
-    let err = source::extract("a:\n  - x\n - y\n", Format::Yaml, &SourceOptions::default()).unwrap_err();
+    assert!(err
+        .to_string()
+        .starts_with("line 2, column 14: expected a JSON value"));
+    let err =
+        source::extract("a:\n  - x\n - y\n", Format::Yaml, &SourceOptions::default()).unwrap_err();
     assert_eq!(err.line, 3);
 }

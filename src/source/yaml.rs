@@ -56,7 +56,16 @@ impl YamlScalar {
         let v = self.value.as_str();
         let non_string = matches!(
             v,
-            "" | "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+            "" | "~"
+                | "null"
+                | "Null"
+                | "NULL"
+                | "true"
+                | "True"
+                | "TRUE"
+                | "false"
+                | "False"
+                | "FALSE"
         ) || v.parse::<f64>().is_ok();
         !non_string
     }
@@ -148,7 +157,11 @@ fn select_configured<'a>(
     }
 }
 
-fn select_automatic<'a>(v: &'a YamlValue, key: Option<&str>, out: &mut Vec<(&'a YamlScalar, InnerFormat)>) {
+fn select_automatic<'a>(
+    v: &'a YamlValue,
+    key: Option<&str>,
+    out: &mut Vec<(&'a YamlScalar, InnerFormat)>,
+) {
     match v {
         YamlValue::Scalar(s) => {
             if let Some(k) = key.filter(|k| is_prose_key(k)) {
@@ -200,7 +213,10 @@ impl Parser<'_> {
     }
 
     fn line_start(&self, p: usize) -> usize {
-        self.text[..p.min(self.b.len())].rfind('\n').map(|i| i + 1).unwrap_or(0)
+        self.text[..p.min(self.b.len())]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0)
     }
 
     fn line_end(&self, p: usize) -> usize {
@@ -307,7 +323,11 @@ impl Parser<'_> {
     }
 
     /// The value after `key:` or `- ` (cursor just past the indicator).
-    fn value_after_indicator(&mut self, parent: i64, same_indent_seq: bool) -> Result<YamlValue, SourceError> {
+    fn value_after_indicator(
+        &mut self,
+        parent: i64,
+        same_indent_seq: bool,
+    ) -> Result<YamlValue, SourceError> {
         self.skip_blanks();
         // Properties: anchors and tags.
         while let Some(b'&' | b'!') = self.peek() {
@@ -353,7 +373,11 @@ impl Parser<'_> {
         v
     }
 
-    fn inline_value_inner(&mut self, parent: i64, after_key: bool) -> Result<YamlValue, SourceError> {
+    fn inline_value_inner(
+        &mut self,
+        parent: i64,
+        after_key: bool,
+    ) -> Result<YamlValue, SourceError> {
         let p = self.pos;
         match self.peek() {
             Some(b'|' | b'>') => Ok(YamlValue::Scalar(self.block_scalar(parent)?)),
@@ -416,7 +440,11 @@ impl Parser<'_> {
             }
             return self.b.get(i) == Some(&b':') && is_ws_or_end(self.b.get(i + 1));
         }
-        if matches!(first, b'[' | b'{' | b'|' | b'>' | b'#' | b'%' | b'@' | b'`' | b'*') || self.at_seq_dash(p) {
+        if matches!(
+            first,
+            b'[' | b'{' | b'|' | b'>' | b'#' | b'%' | b'@' | b'`' | b'*'
+        ) || self.at_seq_dash(p)
+        {
             return false;
         }
         while i < end {
@@ -474,7 +502,10 @@ impl Parser<'_> {
                 if self.line_has_key(self.pos) {
                     continue;
                 }
-                return Err(self.error(self.pos, "expected a `key: value` line (a colon and a space after the key)"));
+                return Err(self.error(
+                    self.pos,
+                    "expected a `key: value` line (a colon and a space after the key)",
+                ));
             }
             return Err(self.error(
                 self.pos,
@@ -539,7 +570,11 @@ impl Parser<'_> {
 
     /// Folds the line break(s) between `from` and `to` into `value`.
     fn push_fold(value: &mut String, map: &mut OffsetMap, from: usize, to: usize, breaks: usize) {
-        let sep = if breaks <= 1 { " ".to_string() } else { "\n".repeat(breaks - 1) };
+        let sep = if breaks <= 1 {
+            " ".to_string()
+        } else {
+            "\n".repeat(breaks - 1)
+        };
         map.push_atomic(value.len(), sep.len(), from, to - from);
         value.push_str(&sep);
     }
@@ -615,7 +650,10 @@ impl Parser<'_> {
         let mut run = self.pos;
         loop {
             let Some(c) = self.peek() else {
-                return Err(self.error(start, "unterminated single-quoted string: add the closing `'`"));
+                return Err(self.error(
+                    start,
+                    "unterminated single-quoted string: add the closing `'`",
+                ));
             };
             match c {
                 b'\'' => {
@@ -676,7 +714,10 @@ impl Parser<'_> {
         let mut run = self.pos;
         loop {
             let Some(c) = self.peek() else {
-                return Err(self.error(start, "unterminated double-quoted string: add the closing `\"`"));
+                return Err(self.error(
+                    start,
+                    "unterminated double-quoted string: add the closing `\"`",
+                ));
             };
             match c {
                 b'"' => {
@@ -696,10 +737,12 @@ impl Parser<'_> {
                     let esc = self.pos;
                     if matches!(self.b.get(esc + 1), Some(b'\n' | b'\r')) {
                         // An escaped line break: joins the lines, no space.
-                        let next = self
-                            .next_content_line(esc + 1)
-                            .map(|(n, _)| n)
-                            .ok_or_else(|| self.error(start, "unterminated double-quoted string"))?;
+                        let next =
+                            self.next_content_line(esc + 1)
+                                .map(|(n, _)| n)
+                                .ok_or_else(|| {
+                                    self.error(start, "unterminated double-quoted string")
+                                })?;
                         self.pos = next;
                         run = next;
                         continue;
@@ -844,6 +887,7 @@ impl Parser<'_> {
         let last_content = lines.iter().rposition(|l| !l.2);
         let mut value = String::new();
         let mut map = OffsetMap::new();
+        let mut span_end = header_end;
         if let Some(last) = last_content {
             let body = &lines[..=last];
             let first = body.iter().position(|l| !l.2).unwrap_or(0);
@@ -886,33 +930,44 @@ impl Parser<'_> {
             match chomp {
                 Chomp::Strip => {}
                 Chomp::Clip => {
-                    if break_len > 0 {
-                        map.push_atomic(value.len(), 1, end, break_len);
-                        value.push('\n');
-                    }
+                    // Like libyaml, a final line break is implied at the end
+                    // of the file.
+                    map.push_atomic(value.len(), 1, end, break_len);
+                    value.push('\n');
+                    span_end = end + break_len;
                 }
                 Chomp::Keep => {
                     let trailing = lines.len() - last - 1;
-                    let total = if break_len > 0 { 1 + trailing } else { 0 };
+                    let total = 1 + trailing;
                     if total > 0 {
-                        let to = lines.last().map(|l| l.1).unwrap_or(end).max(end + break_len);
+                        let to = lines
+                            .last()
+                            .map(|l| l.1)
+                            .unwrap_or(end)
+                            .max(end + break_len);
                         let sep = "\n".repeat(total);
                         map.push_atomic(value.len(), sep.len(), end, to - end);
                         value.push_str(&sep);
+                        span_end = to;
                     }
                 }
             }
+            span_end = span_end.max(end);
             self.pos = end;
         } else {
             self.pos = header_end;
         }
         let _ = last_end;
-        let style = if literal { ScalarStyle::Literal } else { ScalarStyle::Folded };
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
+        };
         Ok(YamlScalar {
             value,
             map,
             style,
-            span: start..self.pos,
+            span: start..span_end.max(self.pos),
         })
     }
 
@@ -935,7 +990,9 @@ impl Parser<'_> {
             Some(b'"') => self.double_quoted().map(YamlValue::Scalar),
             Some(b'\'') => self.single_quoted().map(YamlValue::Scalar),
             Some(b'*') => {
-                while !is_ws_or_end(self.b.get(self.pos)) && !matches!(self.peek(), Some(b',' | b']' | b'}')) {
+                while !is_ws_or_end(self.b.get(self.pos))
+                    && !matches!(self.peek(), Some(b',' | b']' | b'}'))
+                {
                     self.pos += 1;
                 }
                 Ok(YamlValue::Null)
@@ -950,7 +1007,9 @@ impl Parser<'_> {
         let start = self.pos;
         while let Some(c) = self.peek() {
             if matches!(c, b',' | b'[' | b']' | b'{' | b'}' | b'\n' | b'\r')
-                || (c == b':' && (is_ws_or_end(self.b.get(self.pos + 1)) || matches!(self.b.get(self.pos + 1), Some(b',' | b']' | b'}'))))
+                || (c == b':'
+                    && (is_ws_or_end(self.b.get(self.pos + 1))
+                        || matches!(self.b.get(self.pos + 1), Some(b',' | b']' | b'}'))))
                 || (c == b'#' && self.pos > start && is_blank(self.b[self.pos - 1]))
             {
                 break;
@@ -986,7 +1045,10 @@ impl Parser<'_> {
                 None => {
                     return Err(self.error(
                         start,
-                        &format!("unclosed flow collection: add the closing `{}`", close as char),
+                        &format!(
+                            "unclosed flow collection: add the closing `{}`",
+                            close as char
+                        ),
                     ))
                 }
                 Some(c) if c == close => {
@@ -1001,11 +1063,13 @@ impl Parser<'_> {
             if self.peek() == Some(b':') {
                 self.pos += 1;
                 self.skip_flow_space();
-                value = Some(if matches!(self.peek(), Some(b',') | Some(b']') | Some(b'}')) {
-                    YamlValue::Null
-                } else {
-                    self.flow_node()?
-                });
+                value = Some(
+                    if matches!(self.peek(), Some(b',') | Some(b']') | Some(b'}')) {
+                        YamlValue::Null
+                    } else {
+                        self.flow_node()?
+                    },
+                );
                 self.skip_flow_space();
             }
             match (node, value) {
@@ -1074,7 +1138,13 @@ mod tests {
         let src = "a: |\n  one\n   two\n\n  three\nb: >-\n  folded\n  line\n\n  para\nc: |+\n  keep\n\nd: >\n  x\n    more\n  y\ne: |2\n    indented\n";
         assert_eq!(
             values(src),
-            vec!["one\n two\n\nthree\n", "folded line\npara", "keep\n\n", "x\n  more\ny\n", "  indented\n"]
+            vec![
+                "one\n two\n\nthree\n",
+                "folded line\npara",
+                "keep\n\n",
+                "x\n  more\ny\n",
+                "  indented\n"
+            ]
         );
     }
 
@@ -1083,7 +1153,17 @@ mod tests {
         let src = "a: 'it''s\n  folded'\nb: \"tab\\there \\u00e9 \\x41\\\n   joined\"\nc: plain\n  continued # comment\nd: [x, 'y', {k: v}]\ne: ~\nf: &anc !!str tagged\ng: *anc\n";
         assert_eq!(
             values(src),
-            vec!["it's folded", "tab\there é Ajoined", "plain continued", "x", "y", "v", "~", "tagged", "~"]
+            vec![
+                "it's folded",
+                "tab\there é Ajoined",
+                "plain continued",
+                "x",
+                "y",
+                "v",
+                "~",
+                "tagged",
+                "~"
+            ]
         );
     }
 
@@ -1108,7 +1188,10 @@ mod tests {
     fn saved_replies_and_probot_comments() {
         let src = "replies:\n  - body: |\n      Hey @{{ author }}! Just checking in.\n    name: Checking In\n  - name: Other\n    body: \"Thanks \\\"a lot\\\"\"\n";
         let doc = yaml(src);
-        assert_eq!(texts(&doc), vec!["Hey @\u{E000}! Just checking in.", "Thanks \"a lot\""]);
+        assert_eq!(
+            texts(&doc),
+            vec!["Hey @\u{E000}! Just checking in.", "Thanks \"a lot\""]
+        );
         assert_eq!(doc.segments[1].escape, Escape::YamlDouble);
         let seg = &doc.segments[1];
         let (r, ok) = seg.to_source(0..seg.text.len());
@@ -1116,7 +1199,10 @@ mod tests {
         assert_eq!(&src[r], "Thanks \\\"a lot\\\"");
 
         let probot = "daysUntilStale: 60\nmarkComment: >\n  This issue has been\n  marked as stale.\ncloseComment: false\nexemptLabels:\n  - pinned\n";
-        assert_eq!(texts(&yaml(probot)), vec!["This issue has been marked as stale."]);
+        assert_eq!(
+            texts(&yaml(probot)),
+            vec!["This issue has been marked as stale."]
+        );
     }
 
     #[test]
@@ -1153,7 +1239,19 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse(&deep).is_err());
-        for s in ["", "-", "- -", ":", "'", "\"\\", "|", ">9", "a:\n\t- b", "- a\n - b", "%YAML 1.2\n---\nx"] {
+        for s in [
+            "",
+            "-",
+            "- -",
+            ":",
+            "'",
+            "\"\\",
+            "|",
+            ">9",
+            "a:\n\t- b",
+            "- a\n - b",
+            "%YAML 1.2\n---\nx",
+        ] {
             let _ = extract(s, &SourceOptions::default());
         }
     }
