@@ -362,3 +362,65 @@ fn run_corpus() -> Option<Vec<(String, String)>> {
     }
     Some(panics)
 }
+
+/// Mutated corpus files (lines deleted, duplicated, re-indented, cut short)
+/// never panic or hang a producer, and maps stay inside the file.
+#[test]
+fn mutated_corpus_files_never_break_a_producer() {
+    let Some(files) = corpus_files() else { return };
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let opts = SourceOptions::default();
+    for (i, path) in files.iter().enumerate() {
+        let name = path.to_string_lossy().into_owned();
+        let format = Format::from_path(&name);
+        // Every JSON/YAML file, one Markdown file in ten.
+        if format == Format::Markdown && i % 10 != 0 {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        if lines.is_empty() {
+            continue;
+        }
+        for _ in 0..40 {
+            let mut mutated: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            for _ in 0..3 {
+                let at = (next() as usize) % mutated.len();
+                match next() % 5 {
+                    0 => {
+                        mutated.remove(at);
+                    }
+                    1 => mutated.insert(at, mutated[at].clone()),
+                    2 => mutated[at] = format!("  {}", mutated[at]),
+                    3 => mutated[at] = mutated[at].trim_start().to_string(),
+                    _ => {
+                        let cut = (next() as usize) % (mutated[at].len() + 1);
+                        let cut = (0..=cut)
+                            .rev()
+                            .find(|c| mutated[at].is_char_boundary(*c))
+                            .unwrap_or(0);
+                        mutated[at].truncate(cut);
+                    }
+                }
+                if mutated.is_empty() {
+                    break;
+                }
+            }
+            let doc = mutated.concat();
+            if let Ok(extracted) = source::extract(&doc, format, &opts) {
+                for seg in &extracted.segments {
+                    let (r, _) = seg.to_source(0..seg.text.len());
+                    assert!(r.end <= doc.len(), "{name}: segment past the end");
+                }
+            }
+        }
+    }
+}

@@ -122,7 +122,15 @@ impl Walker<'_, '_> {
                     if self.visible() {
                         let src = &self.original[r.clone()];
                         if src.chars().all(char::is_whitespace) && !src.is_empty() {
-                            self.b.push_verbatim(src, r.start);
+                            // May lie inside a multi-line tag: push_span
+                            // turns that into the tag's marker.
+                            self.b.push_span(
+                                self.original,
+                                r,
+                                self.masked,
+                                0,
+                                &mut self.ctx.protected,
+                            );
                         } else {
                             self.b.push_atomic("\n", r.start, r.len());
                         }
