@@ -81,3 +81,16 @@ fn every_default_rule_has_docs_fields_and_examples() {
         assert!(!r.bad.is_empty(), "{} needs at least one bad example", r.id);
     }
 }
+
+#[test]
+fn rule_docs_are_generated_from_the_packs() {
+    let rules = rules::default_rules().unwrap_or_else(|e| panic!("{e}"));
+    let want = rules::docs::markdown(&rules);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if std::env::var_os("TACTFUL_BLESS_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    assert!(have == want, "docs/rules.md is stale: run `cargo run -- rules docs > docs/rules.md` (or TACTFUL_BLESS_DOCS=1 cargo test --test rule_examples)");
+}
