@@ -115,3 +115,30 @@ fn one_mb_article_as_plain_text(b: Bencher) {
     b.counter(BytesCount::new(text.len()))
         .bench(|| linter.lint(text, &s).map(|r| r.findings.len()).unwrap_or(0));
 }
+
+/// Lint cost with the default packs plus N synthetic rules: the automaton
+/// keeps the time flat as rules are added.
+#[divan::bench(args = [0, 1_000, 10_000], sample_count = 10)]
+fn kb_corpus_with_extra_rules(b: Bencher, extra: usize) {
+    use std::sync::Arc;
+    use tactful::engine::{Engine, Overrides};
+    let mut pack = String::new();
+    for i in 0..extra {
+        pack.push_str(&format!(
+            "[[rule]]\nid = \"jargon.synthetic-{i}\"\ncategory = \"jargon\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"zq{i}x (flurb{i}|blorp{i}) {{x}}\"]\n\n"
+        ));
+    }
+    let mut rules = tactful::rules::default_rules().expect("default packs");
+    rules.extend(tactful::rules::parse_pack("synthetic.toml", &pack).expect("synthetic pack"));
+    let linter = Linter::new(Arc::new(
+        Engine::new(rules, &Overrides::default()).expect("compiles"),
+    ));
+    let arts = articles();
+    let bytes: usize = arts.iter().map(String::len).sum();
+    let s = settings(Kind::Kb);
+    b.counter(BytesCount::new(bytes)).bench(|| {
+        arts.iter()
+            .map(|a| linter.lint(a, &s).map(|r| r.findings.len()).unwrap_or(0))
+            .sum::<usize>()
+    });
+}
