@@ -356,3 +356,21 @@ fn random_documents_never_break_any_producer() {
         }
     }
 }
+
+/// A developer tool: `TACTFUL_DUMP=path cargo test --test formats dump -- --ignored --nocapture`
+/// prints the segments of a file.
+#[test]
+#[ignore]
+fn dump_segments_of_a_file() {
+    let Ok(path) = std::env::var("TACTFUL_DUMP") else {
+        return;
+    };
+    let src = std::fs::read_to_string(&path).unwrap();
+    match source::extract(&src, Format::from_path(&path), &SourceOptions::default()) {
+        Ok(doc) => println!(
+            "{}",
+            serde_json::to_string_pretty(&describe(&src, &doc)).unwrap()
+        ),
+        Err(e) => println!("error: {e}"),
+    }
+}
