@@ -109,6 +109,11 @@ fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
             continue;
         }
         let end = at + 1 + close + 1;
+        let first = masked.tags.partition_point(|t| t.range.end <= at);
+        if masked.tags.get(first).is_some_and(|t| t.range.start < end) {
+            // Overlaps a template tag: not an attribute list.
+            continue;
+        }
         found.push(template::Tag {
             kind: template::TagKind::Comment,
             range: at..end,
