@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use super::embed::{append_embedded, is_prose_key, InnerFormat, PathStep, Selection};
-use super::{Escape, OffsetMap, SourceDoc, SourceError, SourceOptions};
+use super::{parse_directive, Escape, OffsetMap, SourceDoc, SourceError, SourceOptions};
 
 const MAX_DEPTH: usize = 256;
 
@@ -82,18 +82,28 @@ pub enum YamlValue {
 
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str) -> Result<Vec<YamlValue>, SourceError> {
+    parse_with_comments(text).map(|(docs, _)| docs)
+}
+
+/// Parses every document, and returns the byte offsets of its `#` comments.
+pub fn parse_with_comments(text: &str) -> Result<(Vec<YamlValue>, Vec<usize>), SourceError> {
     let mut p = Parser {
         text,
         b: text.as_bytes(),
         pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
         depth: 0,
+        comments: Vec::new(),
     };
-    p.stream()
+    let docs = p.stream()?;
+    let mut comments = p.comments;
+    comments.sort_unstable();
+    comments.dedup();
+    Ok((docs, comments))
 }
 
 /// Extracts the prose strings of a YAML export.
 pub fn extract(text: &str, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
-    let docs = parse(text)?;
+    let (docs, comments) = parse_with_comments(text)?;
     let selection = Selection::new(opts);
     let mut picked = Vec::new();
     for root in &docs {
@@ -105,6 +115,15 @@ pub fn extract(text: &str, opts: &SourceOptions) -> Result<SourceDoc, SourceErro
         }
     }
     let mut doc = SourceDoc::default();
+    // `# tactful-disable …` and `# tactful: kind=…` comments.
+    for at in comments {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |e| at + e);
+        let (directive, kind) = parse_directive(&text[at + 1..end], at);
+        doc.directives.extend(directive);
+        if kind.is_some() {
+            doc.kind = kind;
+        }
+    }
     for (s, format) in picked {
         append_embedded(&mut doc, &s.value, &s.map, s.style.escape(), format, opts);
     }
@@ -189,6 +208,8 @@ struct Parser<'a> {
     b: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Offsets of the `#` of every comment seen.
+    comments: Vec<usize>,
 }
 
 fn is_blank(c: u8) -> bool {
@@ -249,7 +270,10 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                Some(b'#') => self.pos = self.line_end(self.pos),
+                Some(b'#') => {
+                    self.comments.push(self.pos);
+                    self.pos = self.line_end(self.pos);
+                }
                 _ => return,
             }
         }
@@ -976,6 +1000,7 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'#') if self.pos > 0 && is_ws_or_end(self.b.get(self.pos - 1)) => {
+                    self.comments.push(self.pos);
                     self.pos = self.line_end(self.pos)
                 }
                 _ => return,
@@ -1203,6 +1228,17 @@ mod tests {
             texts(&yaml(probot)),
             vec!["This issue has been marked as stale."]
         );
+    }
+
+    #[test]
+    fn yaml_comments_hold_directives() {
+        let src = "# tactful: kind=internal-note\n# tactful-disable-next-line minimizing\nbody: Just do it. # tactful-enable\n";
+        let doc = yaml(src);
+        assert_eq!(doc.kind, Some(crate::model::Kind::InternalNote));
+        let kinds: Vec<_> = doc.directives.iter().map(|d| (d.kind, d.offset)).collect();
+        use crate::source::DirectiveKind::*;
+        assert_eq!(kinds, vec![(DisableNextLine, 30), (Enable, 87)]);
+        assert_eq!(&src[87..88], "#");
     }
 
     #[test]
