@@ -185,26 +185,128 @@ fn configured_export_keys_replace_automatic_selection() {
     assert_eq!(auto.segments.len(), 3, "automatic mode also lints `text`");
 }
 
-#[test]
-fn yaml_fixes_keep_the_file_parseable() {
-    for name in ["saved-replies.yml", "osticket.yaml"] {
-        let (src, doc) = extract_fixture(name, &SourceOptions::default());
-        for seg in &doc.segments {
-            // Replace each whole word run with a text full of YAML specials.
-            let (r, ok) = seg.to_source(0..seg.text.len());
-            if !ok {
-                continue;
-            }
-            let fixed = format!(
-                "{}{}{}",
-                &src[..r.start],
-                seg.escape.encode("it's \"quoted\" \\ & <b>"),
-                &src[r.end..]
-            );
-            yaml_rust2::YamlLoader::load_from_str(&fixed)
-                .unwrap_or_else(|e| panic!("{name}: {e}\n{fixed}"));
+/// Every string value of a JSON or YAML file, decoded by the reference
+/// parsers (serde_json, yaml-rust2).
+fn reference_strings(text: &str, format: Format) -> Result<Vec<String>, String> {
+    fn json_walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| json_walk(i, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|v| json_walk(v, out)),
+            _ => {}
         }
     }
+    fn yaml_walk(v: &yaml_rust2::Yaml, out: &mut Vec<String>) {
+        match v {
+            yaml_rust2::Yaml::String(s) => out.push(s.clone()),
+            yaml_rust2::Yaml::Array(items) => items.iter().for_each(|i| yaml_walk(i, out)),
+            yaml_rust2::Yaml::Hash(m) => m.values().for_each(|v| yaml_walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match format {
+        Format::Json => json_walk(
+            &serde_json::from_str(text).map_err(|e| e.to_string())?,
+            &mut out,
+        ),
+        _ => {
+            for doc in yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| e.to_string())? {
+                yaml_walk(&doc, &mut out);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What a replacement reads as once decoded from the file: plain YAML
+/// scalars trade `: ` and ` #` for no-break spaces, scalars never take line
+/// breaks, HTML values hold the HTML-escaped text.
+fn decoded_replacement(escape: source::Escape, replacement: &str) -> String {
+    use source::Escape::*;
+    let html = replacement
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let one_line = |t: &str| t.replace('\n', " ");
+    let plain = |t: &str| {
+        one_line(t)
+            .replace(": ", ":\u{a0}")
+            .replace(" #", "\u{a0}#")
+    };
+    match escape {
+        None | Json | YamlDouble => replacement.to_string(),
+        Html | JsonHtml | YamlDoubleHtml => html,
+        YamlSingle => one_line(replacement),
+        YamlSingleHtml => one_line(&html),
+        YamlPlain => plain(replacement),
+        YamlPlainHtml => plain(&html),
+        YamlBlock => one_line(replacement),
+        YamlBlockHtml => one_line(&html),
+    }
+}
+
+/// Fixes written through each segment's escape keep JSON/YAML valid, and the
+/// value then reads exactly as the replacement (whole segments, first and
+/// last words, and ranges that cross a folded line break).
+#[test]
+fn fixes_written_back_keep_exports_valid_and_read_right() {
+    const REPLACEMENT: &str = "Note: it's \"quoted\" #1 \\ & <b>\nnext";
+    let files = [
+        "saved-replies.yml",
+        "osticket.yaml",
+        "zendesk-macros.json",
+        "freshdesk.json",
+        "generic.json",
+    ];
+    let mut checked = 0;
+    for name in files {
+        let (src, doc) = extract_fixture(name, &SourceOptions::default());
+        let format = Format::from_path(name);
+        for seg in &doc.segments {
+            let words: Vec<(usize, usize)> = seg
+                .text
+                .char_indices()
+                .filter(|(i, c)| {
+                    c.is_alphanumeric() && !seg.text[..*i].ends_with(char::is_alphanumeric)
+                })
+                .map(|(i, _)| {
+                    let end = seg.text[i..]
+                        .find(|c: char| !c.is_alphanumeric())
+                        .map_or(seg.text.len(), |e| i + e);
+                    (i, end)
+                })
+                .collect();
+            let Some(&first) = words.first() else {
+                continue;
+            };
+            let last = *words.last().unwrap();
+            let candidates = [(0, seg.text.len()), first, last, (first.0, last.1)];
+            for (a, b) in candidates {
+                let (r, ok) = seg.to_source(a..b);
+                if !ok {
+                    continue;
+                }
+                let fixed = format!(
+                    "{}{}{}",
+                    &src[..r.start],
+                    seg.escape.encode(REPLACEMENT),
+                    &src[r.end..]
+                );
+                let strings = reference_strings(&fixed, format)
+                    .unwrap_or_else(|e| panic!("{name}: {e}\n{fixed}"));
+                let want = decoded_replacement(seg.escape, REPLACEMENT);
+                assert!(
+                    strings.iter().any(|s| s.contains(&want)),
+                    "{name}: {:?} not found after the fix ({:?})\n{fixed}",
+                    want,
+                    seg.escape
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} fixes checked");
 }
 
 #[test]

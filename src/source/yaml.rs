@@ -30,7 +30,8 @@ pub enum ScalarStyle {
 impl ScalarStyle {
     fn escape(self) -> Escape {
         match self {
-            ScalarStyle::Plain | ScalarStyle::Literal | ScalarStyle::Folded => Escape::YamlPlain,
+            ScalarStyle::Plain => Escape::YamlPlain,
+            ScalarStyle::Literal | ScalarStyle::Folded => Escape::YamlBlock,
             ScalarStyle::SingleQuoted => Escape::YamlSingle,
             ScalarStyle::DoubleQuoted => Escape::YamlDouble,
         }
@@ -1200,7 +1201,7 @@ mod tests {
             texts(&doc),
             vec!["Re: \u{E000}", "Dear \u{E000},", "We hope this\nhelps."]
         );
-        assert_eq!(doc.segments[1].escape, Escape::YamlPlainHtml);
+        assert_eq!(doc.segments[1].escape, Escape::YamlBlockHtml);
         // "this helps" crosses the line break + indentation, an atomic run.
         let seg = &doc.segments[2];
         let at = seg.text.find("this").unwrap();
