@@ -310,6 +310,32 @@ fn fixes_written_back_keep_exports_valid_and_read_right() {
 }
 
 #[test]
+fn html_templates_read_as_html() {
+    for name in ["email.html.hbs", "email.hbs"] {
+        let (_, doc) = extract_fixture(name, &SourceOptions::default());
+        assert!(
+            doc.segments
+                .iter()
+                .all(|s| s.escape == source::Escape::Html),
+            "{name}"
+        );
+        assert!(
+            doc.segments.iter().all(|s| !s.text.contains("<p>")),
+            "{name}"
+        );
+    }
+    let (_, doc) = extract_fixture("email.html.hbs", &SourceOptions::default());
+    assert_eq!(
+        texts(&doc),
+        vec![
+            "Hi \u{E000},",
+            "\u{E001}Your refund is on its way.",
+            "\u{E001}We can\u{2019}t refund this order.\u{E001}"
+        ]
+    );
+}
+
+#[test]
 fn format_follows_the_file_name() {
     let cases = [
         ("a.md", Format::Markdown),

@@ -36,6 +36,7 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         inline_code: None,
     };
     walker.walk(body_start);
+    comment_definitions(&text[body_start..], body_start, &mut ctx);
     let segments = b.finish();
     SourceDoc {
         segments,
@@ -73,6 +74,31 @@ pub fn front_matter(text: &str, ctx: &mut MaskContext) -> usize {
     }
     // No closing line: not front matter (a leading thematic break).
     0
+}
+
+/// Reads directives from the Markdown comment idiom, a link reference
+/// definition that renders as nothing: `[//]: # (tactful-disable minimizing)`
+/// (also `[comment]: #`, `[_]: #`; the body in parentheses or quotes).
+fn comment_definitions(body: &str, base: usize, ctx: &mut MaskContext) {
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        let label_end = trimmed.find("]: #").filter(|_| trimmed.starts_with('['));
+        if let Some(end) = label_end {
+            let label = &trimmed[1..end];
+            let rest = trimmed[end + 4..].trim();
+            let inner = rest
+                .strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .or_else(|| rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')));
+            if matches!(label, "//" | "comment" | "_" | "#") {
+                if let Some(inner) = inner {
+                    ctx.comment(inner, base + pos);
+                }
+            }
+        }
+        pos += line.len();
+    }
 }
 
 /// Masks kramdown/Jekyll attribute lists (`{:target="_blank"}`, `{: .note}`,
@@ -494,6 +520,16 @@ mod tests {
             .protected
             .iter()
             .any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+    }
+
+    #[test]
+    fn comment_definitions_hold_directives() {
+        let src = "Hi.\n\n[//]: # (tactful-disable-next-line minimizing)\nJust do it.\n\n[comment]: # \"tactful: kind=kb\"\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Hi.", "Just do it."]);
+        assert_eq!(doc.directives.len(), 1);
+        assert_eq!(doc.directives[0].offset, 5);
+        assert_eq!(doc.kind, Some(crate::model::Kind::Kb));
     }
 
     #[test]

@@ -326,7 +326,10 @@ impl SourceError {
 /// with the line and column of the first syntax error.
 pub fn extract(text: &str, format: Format, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
     let mut doc = match format {
-        Format::Text | Format::Template => text::extract(text, opts),
+        Format::Text => text::extract(text, opts),
+        // Email templates are often HTML: read them as HTML when they are.
+        Format::Template if embed::looks_like_html(text) => html::extract(text, opts),
+        Format::Template => text::extract(text, opts),
         Format::Markdown => markdown::extract(text, opts),
         Format::Html => html::extract(text, opts),
         Format::Json => json::extract(text, opts)?,
