@@ -1293,3 +1293,35 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod line_ending_tests {
+    use super::*;
+
+    #[test]
+    fn crlf_files_decode_like_lf_files() {
+        let lf = "replies:\n  - body: |\n      Hi there,\n      thanks.\n    name: 'a\n      b'\n  - body: \"x\n      y\"\n    text: plain\n      folded\nz: >-\n  one\n\n  two\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let values = |t: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            fn walk(v: &YamlValue, out: &mut Vec<String>) {
+                match v {
+                    YamlValue::Scalar(s) => out.push(s.value.clone()),
+                    YamlValue::Seq(i) => i.iter().for_each(|v| walk(v, out)),
+                    YamlValue::Map(e) => e.iter().for_each(|(_, v)| walk(v, out)),
+                    YamlValue::Null => {}
+                }
+            }
+            for d in parse(t).unwrap() {
+                walk(&d, &mut out);
+            }
+            out
+        };
+        assert_eq!(values(lf), values(&crlf));
+        let doc = extract(&crlf, &SourceOptions::default()).unwrap();
+        for seg in &doc.segments {
+            let (r, _) = seg.to_source(0..seg.text.len());
+            assert!(!crlf[r].ends_with('\r'));
+        }
+    }
+}
