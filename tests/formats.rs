@@ -448,6 +448,17 @@ fn random_documents_never_break_any_producer() {
         "<pre>",
         "![i](u)",
         "[a](b)",
+        "{:",
+        "{.x}",
+        "{#a}",
+        "[!INCLUDE [a](b)]",
+        "[!div x]",
+        "[//]: # (",
+        ")",
+        "? ",
+        "*a",
+        "&a ",
+        "!!str ",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
