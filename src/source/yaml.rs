@@ -881,7 +881,14 @@ impl Parser<'_> {
             let le = self.line_end(ls);
             let ce = self.content_end(le);
             let spaces = self.b[ls..ce].iter().take_while(|b| **b == b' ').count() as i64;
-            let blank = self.b[ls..ce].iter().all(|b| is_blank(*b));
+            // Whitespace-only lines are empty lines, except that whitespace
+            // past the content indentation is content.
+            let all_blank = self.b[ls..ce].iter().all(|b| is_blank(*b));
+            let blank = all_blank
+                && match indent {
+                    Some(n) => (ce - ls) as i64 <= n,
+                    None => self.b[ls..ce].iter().all(|b| *b == b' '),
+                };
             let want = match indent {
                 Some(n) => n,
                 None if blank => {
