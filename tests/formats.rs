@@ -685,3 +685,146 @@ fn json_scanner_agrees_with_serde_json() {
         assert_exact_maps(&text, &extracted);
     }
 }
+
+/// Hand-written YAML styles the emitter never produces (multi-line plain,
+/// folded and quoted scalars, comments, flow collections, indicators):
+/// wherever yaml-rust2 reads the text, tactful reads the same strings.
+#[test]
+fn yaml_scanner_agrees_with_yaml_rust2_on_hand_written_styles() {
+    const WORDS: &[&str] = &[
+        "Thanks", "for", "the", "report,", "we", "can't", "repro", "it.", "é", "😀", "a-b", "x:y",
+        "50%", "#1", "it's", "\"q\"",
+    ];
+    fn words(rng: &mut Rng, n: usize) -> Vec<&'static str> {
+        (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect()
+    }
+    fn lines(rng: &mut Rng) -> Vec<String> {
+        (0..rng.below(4) + 1)
+            .map(|_| {
+                if rng.below(5) == 0 {
+                    String::new()
+                } else {
+                    let extra = if rng.below(6) == 0 { "  " } else { "" };
+                    let n = rng.below(4) + 1;
+                    format!("{extra}{}", words(rng, n).join(" "))
+                }
+            })
+            .collect()
+    }
+    fn scalar(rng: &mut Rng, indent: usize) -> String {
+        let pad = " ".repeat(indent + 2);
+        match rng.below(7) {
+            0 => {
+                let ls = lines(rng);
+                let body: Vec<String> = ls
+                    .iter()
+                    .map(|l| {
+                        if l.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{pad}{l}")
+                        }
+                    })
+                    .collect();
+                let header = ["|", "|-", "|+", ">", ">-", ">+"][rng.below(6)];
+                format!("{header}\n{}\n", body.join("\n"))
+            }
+            1 => {
+                let ls: Vec<String> = lines(rng)
+                    .into_iter()
+                    .map(|l| l.trim().replace('\'', "''"))
+                    .collect();
+                format!("'{}'\n", ls.join(&format!("\n{pad}")))
+            }
+            2 => {
+                let ls: Vec<String> = lines(rng)
+                    .into_iter()
+                    .map(|l| l.trim().replace('\\', "\\\\").replace('"', "\\\""))
+                    .collect();
+                let esc = ["\\n", "\\t", "\\u00e9", "\\x41", "\\\"", "\\\\", ""][rng.below(7)];
+                format!("\"{}{esc}\"\n", ls.join(&format!("\n{pad}")))
+            }
+            3 => {
+                let ls: Vec<String> = lines(rng)
+                    .into_iter()
+                    .map(|l| l.trim().replace(['#', ':', '"', '\''], ""))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                if ls.is_empty() {
+                    return "plain\n".into();
+                }
+                format!("{} # comment\n", ls.join(&format!("\n{pad}")))
+            }
+            4 => format!(
+                "[{}, '{}', {{k: v}}]\n",
+                words(rng, 1)[0].replace([',', '#', ':', '"', '\''], ""),
+                "q"
+            ),
+            5 => "&anchor !!str tagged value\n".into(),
+            _ => format!(
+                "{}\n",
+                words(rng, 3).join(" ").replace([':', '#', '"', '\''], "")
+            ),
+        }
+    }
+    fn document(rng: &mut Rng) -> String {
+        let mut out = String::from("# header comment\n---\n");
+        for i in 0..rng.below(4) + 1 {
+            match rng.below(3) {
+                0 => out.push_str(&format!("k{i}: {}", scalar(rng, 0))),
+                1 => {
+                    out.push_str(&format!("list{i}:\n"));
+                    for j in 0..rng.below(3) + 1 {
+                        out.push_str(&format!("  - name: n{j}\n    body: {}", scalar(rng, 4)));
+                    }
+                }
+                _ => out.push_str(&format!("m{i}:\n  inner: {}", scalar(rng, 2))),
+            }
+        }
+        out
+    }
+    let mut rng = Rng(0x7777_1234_abcd_0001);
+    let mut compared = 0;
+    for _ in 0..3000 {
+        let text = document(&mut rng);
+        let Ok(reference) = yaml_rust2::YamlLoader::load_from_str(&text) else {
+            continue;
+        };
+        let mut want = Vec::new();
+        fn strings(v: &yaml_rust2::Yaml, out: &mut Vec<String>) {
+            use yaml_rust2::Yaml;
+            match v {
+                Yaml::String(s) => out.push(s.clone()),
+                Yaml::Array(items) => items.iter().for_each(|i| strings(i, out)),
+                Yaml::Hash(h) => h.values().for_each(|v| strings(v, out)),
+                _ => {}
+            }
+        }
+        reference.iter().for_each(|d| strings(d, &mut want));
+        let parsed = source::yaml::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let mut got = Vec::new();
+        fn ours(v: &source::yaml::YamlValue, out: &mut Vec<String>) {
+            use source::yaml::YamlValue::*;
+            match v {
+                Scalar(s) if s.is_string() => out.push(s.value.clone()),
+                Scalar(_) | Null => {}
+                Seq(items) => items.iter().for_each(|i| ours(i, out)),
+                Map(entries) => entries.iter().for_each(|(_, v)| ours(v, out)),
+            }
+        }
+        parsed.iter().for_each(|d| ours(d, &mut got));
+        let normalize = |v: &mut Vec<String>| {
+            v.iter_mut()
+                .for_each(|s| *s = s.trim_end_matches(['\n', ' ']).to_string());
+            v.retain(|s| !s.trim().is_empty());
+            v.sort();
+        };
+        normalize(&mut want);
+        normalize(&mut got);
+        assert_eq!(got, want, "\n{text}");
+        let extracted = source::extract(&text, Format::Yaml, &SourceOptions::default()).unwrap();
+        assert_exact_maps(&text, &extracted);
+        compared += 1;
+    }
+    assert!(compared > 1000, "only {compared} documents compared");
+}
