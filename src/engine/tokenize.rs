@@ -207,6 +207,8 @@ pub fn tokenize(text: &str) -> Tokens {
             *sentence_start = out.tokens.len();
         }
     };
+    // Reused for every word's normal form.
+    let mut norm = String::new();
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
         let clen = c.len_utf8();
@@ -335,7 +337,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 }
             }
             let word = &text[start..j];
-            let mut norm = String::with_capacity(word.len());
+            norm.clear();
             for ch in word.chars() {
                 if is_apostrophe(ch) {
                     norm.push('\'');
