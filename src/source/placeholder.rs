@@ -268,7 +268,7 @@ impl SegmentBuilder {
         Self::default()
     }
 
-    /// Whether the current segment holds no prose (no letter or digit).
+    /// Whether the current segment holds no prose (see [`has_prose`]).
     pub fn is_empty(&self) -> bool {
         !has_prose(&self.seg.text)
     }
@@ -406,9 +406,11 @@ impl SegmentBuilder {
 const PLACEHOLDER_STR: &str = "\u{E000}";
 const CONTROL_STR: &str = "\u{E001}";
 
-/// Whether segment text holds any prose (a letter or digit).
+/// Whether segment text is worth a segment: a letter, a digit or a
+/// placeholder (a paragraph that is just `{{agent.name}}` is a sign-off);
+/// whitespace, punctuation and control tags alone are not.
 pub fn has_prose(text: &str) -> bool {
-    text.chars().any(|c| c.is_alphanumeric())
+    text.chars().any(|c| c.is_alphanumeric() || c == super::PLACEHOLDER)
 }
 
 /// What masking collects besides segments.

@@ -1206,11 +1206,11 @@ mod tests {
         let doc = yaml(src);
         assert_eq!(
             texts(&doc),
-            vec!["Re: \u{E000}", "Dear \u{E000},", "We hope this\nhelps."]
+            vec!["Re: \u{E000}", "Dear \u{E000},", "\n\u{E000}\n", "We hope this\nhelps."]
         );
         assert_eq!(doc.segments[1].escape, Escape::YamlBlockHtml);
         // "this helps" crosses the line break + indentation, an atomic run.
-        let seg = &doc.segments[2];
+        let seg = &doc.segments[3];
         let at = seg.text.find("this").unwrap();
         let (r, ok) = seg.to_source(at..seg.text.len());
         assert!(ok);
