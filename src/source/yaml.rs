@@ -876,7 +876,6 @@ impl Parser<'_> {
         if parent < 0 {
             indent = explicit;
         }
-        let mut last_end = header_end;
         while ls < self.b.len() {
             let le = self.line_end(ls);
             let ce = self.content_end(le);
@@ -911,7 +910,6 @@ impl Parser<'_> {
             } else {
                 break;
             }
-            last_end = le;
             ls = le + 1;
         }
         // Trailing blank lines belong to the scalar only with `+`; the
@@ -969,19 +967,17 @@ impl Parser<'_> {
                     span_end = end + break_len;
                 }
                 Chomp::Keep => {
-                    let trailing = lines.len() - last - 1;
-                    let total = 1 + trailing;
-                    if total > 0 {
-                        let to = lines
-                            .last()
-                            .map(|l| l.1)
-                            .unwrap_or(end)
-                            .max(end + break_len);
-                        let sep = "\n".repeat(total);
-                        map.push_atomic(value.len(), sep.len(), end, to - end);
-                        value.push_str(&sep);
-                        span_end = to;
-                    }
+                    // The final line break and every trailing empty line.
+                    let breaks = 1 + (lines.len() - last - 1);
+                    let to = lines
+                        .last()
+                        .map(|l| l.1)
+                        .unwrap_or(end)
+                        .max(end + break_len);
+                    let sep = "\n".repeat(breaks);
+                    map.push_atomic(value.len(), sep.len(), end, to - end);
+                    value.push_str(&sep);
+                    span_end = to;
                 }
             }
             span_end = span_end.max(end);
@@ -989,7 +985,6 @@ impl Parser<'_> {
         } else {
             self.pos = header_end;
         }
-        let _ = last_end;
         let style = if literal {
             ScalarStyle::Literal
         } else {
@@ -1206,7 +1201,12 @@ mod tests {
         let doc = yaml(src);
         assert_eq!(
             texts(&doc),
-            vec!["Re: \u{E000}", "Dear \u{E000},", "\n\u{E000}\n", "We hope this\nhelps."]
+            vec![
+                "Re: \u{E000}",
+                "Dear \u{E000},",
+                "\n\u{E000}\n",
+                "We hope this\nhelps."
+            ]
         );
         assert_eq!(doc.segments[1].escape, Escape::YamlBlockHtml);
         // "this helps" crosses the line break + indentation, an atomic run.
@@ -1283,6 +1283,13 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse(&deep).is_err());
+        assert!(parse(&"- ".repeat(10_000)).is_err());
+        let nested: String = (0..5_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert!(parse(&nested).is_err());
+        let deep_quote = format!("a: {}", "{\"k\": ".repeat(5_000));
+        assert!(parse(&deep_quote).is_err());
         for s in [
             "",
             "-",
