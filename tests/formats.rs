@@ -459,6 +459,9 @@ fn random_documents_never_break_any_producer() {
         "*a",
         "&a ",
         "!!str ",
+        "${a}",
+        "{!b}",
+        "$",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
