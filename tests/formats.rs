@@ -462,6 +462,8 @@ fn random_documents_never_break_any_producer() {
         "${a}",
         "{!b}",
         "$",
+        "```md\n",
+        "```markdown x\n",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {

@@ -418,6 +418,15 @@ impl SegmentBuilder {
         }
     }
 
+    /// Ends the current segment and adds a finished one (from an embedded
+    /// document) after it.
+    pub fn push_segment(&mut self, seg: Segment) {
+        self.cut();
+        if has_prose(&seg.text) {
+            self.done.push(seg);
+        }
+    }
+
     /// Every finished segment, in order.
     pub fn finish(mut self) -> Vec<Segment> {
         self.cut();
