@@ -25,17 +25,21 @@ fn corpus() -> Option<PathBuf> {
 fn non_prose(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let b = text.as_bytes();
-    if text.starts_with("---\n") {
-        if let Some(end) = text[4..].find("\n---") {
-            spans.push((0, 4 + end + 4));
-        }
+    if let Some(end) = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---"))
+    {
+        spans.push((0, 4 + end + 4));
     }
     // Fenced code blocks.
     let mut pos = 0;
     let mut open: Option<(usize, &str)> = None;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
-        let fence = if t.starts_with("```") {
+        // An opening fence's info string never holds a backtick (else it is inline code).
+        let fence = if t.starts_with("```")
+            && (open.is_some() || !t.trim_start_matches('`').contains('`'))
+        {
             Some("```")
         } else if t.starts_with("~~~") {
             Some("~~~")
@@ -63,7 +67,8 @@ fn non_prose(text: &str) -> Vec<(usize, usize)> {
         };
         let found = if rest.starts_with('`') {
             let n = rest.bytes().take_while(|&c| c == b'`').count();
-            close(n, &"`".repeat(n), 2000)
+            // A code span never crosses a blank line.
+            close(n, &"`".repeat(n), 2000).filter(|&e| !rest[..e].contains("\n\n"))
         } else if rest.starts_with("<!--") {
             close(4, "-->", 100_000)
         } else if rest.starts_with('<')

@@ -459,10 +459,11 @@ fn apply_directives(src: &str, doc: &SourceDoc, findings: &mut Vec<Finding>) {
         let mut disabled = false;
         for d in &directives {
             match d.kind {
-                DirectiveKind::DisableNextLine => {
-                    if line_of(f.range.start) == line_of(d.offset) + 1 && matches_ids(&d.ids, f) {
-                        return false;
-                    }
+                DirectiveKind::DisableNextLine
+                    if line_of(f.range.start) == line_of(d.offset) + 1
+                        && matches_ids(&d.ids, f) =>
+                {
+                    return false;
                 }
                 DirectiveKind::Disable if d.offset <= f.range.start && matches_ids(&d.ids, f) => {
                     disabled = true

@@ -90,8 +90,13 @@ const PROSE_KEY_SUFFIXES: &[&str] = &[
     "comment", "message", "body", "reply", "response", "_html", "html",
 ];
 
-/// Whether a key names prose in the automatic (unconfigured) mode.
+/// Whether a key names prose in the automatic (unconfigured) mode. Keys
+/// starting with `_` or `$` are metadata.
 pub fn is_prose_key(key: &str) -> bool {
+    // `__comment__`, `_note`, `$comment`: notes for maintainers, not replies.
+    if key.starts_with(['_', '$']) {
+        return false;
+    }
     let lower = key.to_ascii_lowercase();
     PROSE_KEYS.contains(&lower.as_str()) || PROSE_KEY_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
@@ -248,6 +253,8 @@ mod tests {
         assert!(is_prose_key("content_html"));
         assert!(!is_prose_key("title"));
         assert!(!is_prose_key("staleLabel"));
+        assert!(!is_prose_key("__comment__"));
+        assert!(!is_prose_key("$comment"));
         assert!(looks_like_html("Hi,<br>thanks"));
         assert!(looks_like_html("<p>x</p>"));
         assert!(!looks_like_html("a <b>bold</b> [link](x)"));

@@ -261,7 +261,9 @@ fn read_markup(s: &str) -> Option<Markup<'_>> {
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))
         .map(|p| name_start + p)
         .unwrap_or(bytes.len());
-    // Attributes: up to the first `>` outside quotes.
+    // Attributes: up to the first `>` outside quotes (a tag longer than
+    // this is text, which keeps hostile input linear).
+    const MAX_TAG: usize = 16 * 1024;
     let mut j = name_end;
     let mut quote: Option<u8> = None;
     while j < bytes.len() {
@@ -291,27 +293,31 @@ fn read_markup(s: &str) -> Option<Markup<'_>> {
             None => {}
         }
         j += 1;
+        if j > MAX_TAG {
+            return None;
+        }
     }
     None
 }
 
-/// Offset and length of `</name>` in `s` (case-insensitive).
+/// Offset and length of `</name>` in `s` (case-insensitive), in one pass.
 fn find_closing(s: &str, name: &str) -> Option<(usize, usize)> {
-    let lower = s.to_ascii_lowercase();
-    let needle = format!("</{name}");
+    let b = s.as_bytes();
     let mut from = 0;
-    while let Some(at) = lower[from..].find(&needle) {
-        let at = from + at;
-        let after = at + needle.len();
-        let next = lower.as_bytes().get(after).copied();
-        if matches!(next, Some(b'>' | b' ' | b'\n' | b'\t' | b'\r') | None) {
-            let len = lower[after..]
-                .find('>')
-                .map(|e| after + e + 1 - at)
+    while let Some(off) = memchr::memmem::find(&b[from..], b"</") {
+        let at = from + off;
+        let name_end = at + 2 + name.len();
+        let matches_name = b
+            .get(at + 2..name_end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        let next = b.get(name_end).copied();
+        if matches_name && matches!(next, Some(b'>' | b' ' | b'\n' | b'\t' | b'\r') | None) {
+            let len = memchr::memchr(b'>', &b[name_end..])
+                .map(|e| name_end + e + 1 - at)
                 .unwrap_or(s.len() - at);
             return Some((at, len));
         }
-        from = after;
+        from = at + 2;
     }
     None
 }
