@@ -364,7 +364,7 @@ fn format_follows_the_file_name() {
 #[test]
 fn invalid_exports_fail_with_line_and_column() {
     let err = source::extract(
-        "{\n  \"a\": [1, 2,]\n}",
+        "{\n  \"a\": [1, 2 3]\n}",
         Format::Json,
         &SourceOptions::default(),
     )
@@ -372,7 +372,7 @@ fn invalid_exports_fail_with_line_and_column() {
     assert_eq!((err.line, err.column), (2, 14));
     assert!(err
         .to_string()
-        .starts_with("line 2, column 14: expected a JSON value"));
+        .starts_with("line 2, column 14: expected `,` or `]` after an array element"));
     let err =
         source::extract("a:\n  - x\n - y\n", Format::Yaml, &SourceOptions::default()).unwrap_err();
     assert_eq!(err.line, 3);
@@ -462,6 +462,9 @@ fn random_documents_never_break_any_producer() {
         "${a}",
         "{!b}",
         "$",
+        "//",
+        "/*",
+        "*/",
         "```md\n",
         "```markdown x\n",
     ];
