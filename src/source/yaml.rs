@@ -336,6 +336,26 @@ impl Parser<'_> {
         if self.line_has_key(self.pos) {
             return self.mapping(c);
         }
+        // An anchor or tag alone on its line applies to the node below it.
+        if matches!(self.peek(), Some(b'&' | b'!')) {
+            let save = self.pos;
+            while !is_ws_or_end(self.b.get(self.pos)) {
+                self.pos += 1;
+            }
+            self.skip_blanks();
+            if matches!(self.peek(), None | Some(b'\n' | b'\r' | b'#')) {
+                self.skip_to_content();
+                if self.pos >= self.b.len() || self.at_doc_marker() || self.col(self.pos) <= parent
+                {
+                    return Ok(YamlValue::Null);
+                }
+                self.enter()?;
+                let v = self.block_node(parent);
+                self.depth -= 1;
+                return v;
+            }
+            self.pos = save;
+        }
         self.inline_value(parent, false)
     }
 
@@ -1247,6 +1267,12 @@ mod tests {
         use crate::source::DirectiveKind::*;
         assert_eq!(kinds, vec![(DisableNextLine, 30), (Enable, 87)]);
         assert_eq!(&src[87..88], "#");
+    }
+
+    #[test]
+    fn anchors_alone_on_a_line_apply_to_the_node_below() {
+        let src = "a:\n  &common\n  type: map\n  body: Hello\nb: *common\nc: !!str\n  tagged\n";
+        assert_eq!(values(src), vec!["map", "Hello", "~", "tagged"]);
     }
 
     #[test]
