@@ -596,7 +596,10 @@ mod tests {
         let src = "[!INCLUDE [Third-party disclaimer](../includes/x.md)]\n\n> [!NOTE]\n> Restart [!div class=\"x\"] it.\n";
         let doc = md(src);
         assert_eq!(texts(&doc), vec!["Restart \u{E001} it."]);
-        assert_eq!(texts(&md("> [!note]\n> Lower-case alert.\n")), vec!["Lower-case alert."]);
+        assert_eq!(
+            texts(&md("> [!note]\n> Lower-case alert.\n")),
+            vec!["Lower-case alert."]
+        );
     }
 
     #[test]
