@@ -14,7 +14,7 @@ use crate::incremental::IncrementalLint;
 use crate::lint::LintResult;
 use crate::model::Finding;
 use crate::score::Summary;
-use crate::source::{Format, SourceError};
+use crate::source::Format;
 use crate::text_document::{Encoding, TextDocument};
 
 use super::workspace::DocConfig;
