@@ -93,7 +93,7 @@ pub fn fix_all(findings: &[Finding]) -> Vec<Edit> {
 
 /// The edit to `tactful.toml` (its current text, or `None` when it does not
 /// exist yet) that turns `rule` off: a `"<rule>" = "off"` line in the
-/// `[rules]` table, creating the table when needed. If the rule is already
+/// `[severity]` table, creating the table when needed. If the rule is already
 /// set there, its value is replaced.
 pub fn turn_off_in_config(existing: Option<&str>, rule: &str) -> Edit {
     let text = existing.unwrap_or("");
@@ -109,7 +109,7 @@ pub fn turn_off_in_config(existing: Option<&str>, rule: &str) -> Edit {
             if in_rules {
                 break;
             }
-            in_rules = t == "[rules]";
+            in_rules = t == "[severity]";
         } else if in_rules {
             let bare = t.split('=').next().unwrap_or("").trim();
             if bare == key || bare == rule {
@@ -123,8 +123,6 @@ pub fn turn_off_in_config(existing: Option<&str>, rule: &str) -> Edit {
         }
         offset += line.len();
         if in_rules && !t.is_empty() {
-            rules_end = Some(offset);
-        } else if in_rules && rules_end.is_none() {
             rules_end = Some(offset);
         }
     }
@@ -145,7 +143,7 @@ pub fn turn_off_in_config(existing: Option<&str>, rule: &str) -> Edit {
             };
             Edit {
                 range: text.len()..text.len(),
-                replacement: format!("{sep}[rules]{newline}{entry}{newline}"),
+                replacement: format!("{sep}[severity]{newline}{entry}{newline}"),
             }
         }
     }
@@ -203,25 +201,25 @@ mod tests {
     }
 
     #[test]
-    fn turning_a_rule_off_creates_or_extends_the_rules_table() {
+    fn turning_a_rule_off_creates_or_extends_the_severity_table() {
         let r = "minimizing.just";
         assert_eq!(
             apply("", &turn_off_in_config(None, r)),
-            "[rules]\n\"minimizing.just\" = \"off\"\n"
+            "[severity]\n\"minimizing.just\" = \"off\"\n"
         );
         assert_eq!(
             apply("kind = \"kb\"\n", &turn_off_in_config(Some("kind = \"kb\"\n"), r)),
-            "kind = \"kb\"\n\n[rules]\n\"minimizing.just\" = \"off\"\n"
+            "kind = \"kb\"\n\n[severity]\n\"minimizing.just\" = \"off\"\n"
         );
-        let t = "[rules]\nhedging = \"info\"\n\n[allow]\nphrases = []\n";
+        let t = "[severity]\nhedging = \"info\"\n\n[allow]\nphrases = []\n";
         assert_eq!(
             apply(t, &turn_off_in_config(Some(t), r)),
-            "[rules]\nhedging = \"info\"\n\"minimizing.just\" = \"off\"\n\n[allow]\nphrases = []\n"
+            "[severity]\nhedging = \"info\"\n\"minimizing.just\" = \"off\"\n\n[allow]\nphrases = []\n"
         );
-        let t = "[rules]\n\"minimizing.just\" = \"error\"\n";
+        let t = "[severity]\n\"minimizing.just\" = \"error\"\n";
         assert_eq!(
             apply(t, &turn_off_in_config(Some(t), r)),
-            "[rules]\n\"minimizing.just\" = \"off\"\n"
+            "[severity]\n\"minimizing.just\" = \"off\"\n"
         );
     }
 

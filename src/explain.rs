@@ -3,6 +3,7 @@
 //! summary. Markdown strings, protocol-free; the server and CLI both use them.
 
 use crate::engine::Engine;
+use crate::rules::docs;
 use crate::model::Finding;
 use crate::score::Summary;
 
@@ -15,10 +16,39 @@ pub struct RuleDoc {
     pub docs_url: Option<String>,
 }
 
-/// The documentation of a rule id from the engine's rule metadata.
-pub fn rule_doc(engine: &Engine, rule: &str) -> RuleDoc {
-    let _ = (engine, rule);
-    RuleDoc::default()
+/// The documentation of a rule id from the engine's rule metadata. Rules of
+/// the embedded packs link to their section of the rule reference under
+/// `docs_base` (a URL of docs/rules.md); house packs have no link.
+pub fn rule_doc(engine: &Engine, rule: &str, docs_base: Option<&str>) -> RuleDoc {
+    let Some(r) = engine.rule(rule) else {
+        return RuleDoc::default();
+    };
+    let example = r.bad.first();
+    RuleDoc {
+        why: Some(r.why.clone()).filter(|w| !w.is_empty()),
+        bad: example.map(|b| b.text.clone()),
+        good: example
+            .and_then(|b| b.fixed.clone())
+            .or_else(|| r.good.first().cloned()),
+        docs_url: docs_url(engine, rule, docs_base),
+    }
+}
+
+/// The link to a rule's section of the rule reference, for rules of the
+/// embedded packs.
+pub fn docs_url(engine: &Engine, rule: &str, docs_base: Option<&str>) -> Option<String> {
+    let base = docs_base?;
+    let r = engine.rule(rule)?;
+    r.pack
+        .starts_with("rules/")
+        .then(|| format!("{base}#{}", docs::anchor(rule)))
+}
+
+/// Where the rule reference lives by default: docs/rules.md in the
+/// repository named in Cargo.toml, when it names one.
+pub fn default_docs_base() -> Option<String> {
+    let repo = option_env!("CARGO_PKG_REPOSITORY").unwrap_or("");
+    (!repo.is_empty()).then(|| format!("{}/blob/main/docs/rules.md", repo.trim_end_matches('/')))
 }
 
 /// Markdown explaining one finding.
@@ -36,9 +66,9 @@ pub fn finding_markdown(f: &Finding, doc: &RuleDoc) -> String {
         out.push_str(&format!("*Suggested:* {}\n\n", fix.title));
     }
     out.push_str(&format!(
-        "*Turn it off:* `<!-- tactful-disable-next-line {rule} -->` above the line, \
-         or `\"{rule}\" = \"off\"` under `[rules]` in `tactful.toml` \
-         (or the whole category: `\"{cat}\" = \"off\"`).",
+        "*Turn it off:* `tactful-disable-next-line {rule}` in a comment above the line, \
+         or `\"{rule}\" = \"off\"` under `[severity]` in `tactful.toml` \
+         (the whole category: `{cat} = \"off\"`).",
         rule = f.rule,
         cat = f.category.id()
     ));

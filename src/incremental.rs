@@ -9,8 +9,10 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::engine::Engine;
 use crate::lint::{FileSettings, LintResult, Linter};
 use crate::model::{Finding, Kind};
+use crate::rules::Check;
 use crate::score::Summary;
 use crate::source::{Format, SourceError};
 
@@ -61,10 +63,10 @@ impl IncrementalLint {
     /// Lints `text`, reusing the findings of every block that did not change
     /// since the previous call with the same `generation`.
     ///
-    /// Block mode applies to large plain-text and Markdown documents of kind
-    /// `kb` without range or kind directives: there no check looks across
-    /// blocks (document-level checks apply to replies only, and a directive
-    /// only reaches the next line). Other documents are linted whole, with the
+    /// Block mode applies to large plain-text and Markdown documents whose
+    /// kind has no document-level check (by default only replies have them)
+    /// and that hold no range or kind directive: there nothing looks across
+    /// blocks (a `disable-next-line` directive reaches only the next line). Other documents are linted whole, with the
     /// result reused when the text did not change.
     pub fn lint(
         &mut self,
@@ -79,7 +81,7 @@ impl IncrementalLint {
             self.blocks.clear();
             self.whole = None;
         }
-        if !block_mode_applies(text, settings) {
+        if !block_mode_applies(linter, text, settings) {
             self.blocks.clear();
             self.text.clear();
             if let Some((old, result)) = &self.whole {
@@ -130,11 +132,7 @@ impl IncrementalLint {
             linted += part.len();
             blocks.push(Block {
                 range: range.clone(),
-                findings: result
-                    .findings
-                    .into_iter()
-                    .filter(|f| !f.category.is_document_level())
-                    .collect(),
+                findings: result.findings,
                 words: part.split_whitespace().count(),
             });
         }
@@ -165,11 +163,29 @@ impl IncrementalLint {
     }
 }
 
-fn block_mode_applies(text: &str, settings: &FileSettings) -> bool {
+fn block_mode_applies(linter: &Linter, text: &str, settings: &FileSettings) -> bool {
     text.len() >= BLOCK_MODE_MIN_BYTES
         && matches!(settings.format, Format::Text | Format::Markdown)
-        && settings.kind == Kind::Kb
+        && !has_document_checks(linter.engine(), settings.kind)
         && !has_range_directive(text)
+}
+
+/// Whether a check that looks at the whole document applies to `kind` (the
+/// checks [`Engine::finish`] runs; segment-level checks such as wall-of-text
+/// work per block).
+fn has_document_checks(engine: &Engine, kind: Kind) -> bool {
+    engine.rules().iter().any(|r| {
+        r.applies_to(kind)
+            && matches!(
+                r.check,
+                Some(
+                    Check::ApologyDensity
+                        | Check::NoAcknowledgement
+                        | Check::ApologyWithoutAction
+                        | Check::NoOwnership
+                )
+            )
+    })
 }
 
 /// Whether a directive could reach past the next line: `tactful-disable`,

@@ -22,7 +22,7 @@ use super::workspace::DocConfig;
 /// One open document.
 pub struct Doc {
     pub text: TextDocument,
-    pub format: Format,
+    pub format: Option<Format>,
     pub path: Option<PathBuf>,
     /// Bumped on every change; wakes the worker.
     wake: watch::Sender<u64>,
@@ -46,7 +46,7 @@ pub struct Analysis {
 /// A lint run: the snapshot to lint and where to report.
 pub struct Job {
     pub doc: TextDocument,
-    pub format: Format,
+    pub format: Option<Format>,
     pub path: Option<PathBuf>,
 }
 
@@ -61,7 +61,7 @@ impl Documents {
         &self,
         uri: Uri,
         text: TextDocument,
-        format: Format,
+        format: Option<Format>,
         path: Option<PathBuf>,
     ) -> watch::Receiver<u64> {
         let (wake, wake_rx) = watch::channel(0);
@@ -90,6 +90,11 @@ impl Documents {
         let r = f(&mut doc);
         doc.wake.send_modify(|n| *n += 1);
         Some(r)
+    }
+
+    /// The file paths of the open documents.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.map.iter().filter_map(|d| d.path.clone()).collect()
     }
 
     /// Wakes every worker (configuration changed).
@@ -159,10 +164,9 @@ pub fn analyze(
     enc: Encoding,
 ) -> Analysis {
     let text = job.doc.rope().to_string();
-    let mut settings = config.settings.clone();
-    settings.format = job.format;
+    let settings = &config.settings;
     let (findings, result, error) =
-        match cache.lint(&config.linter, &settings, config.generation, &text) {
+        match cache.lint(&config.linter, settings, config.generation, &text) {
             Ok(mut result) => {
                 let mut findings = std::mem::take(&mut result.findings);
                 if config.post_process(&mut findings) {
@@ -172,9 +176,10 @@ pub fn analyze(
             }
             Err(e) => (Vec::new(), None, Some(e)),
         };
+    let docs_base = config.lsp.docs_base();
     let mut diagnostics: Vec<Diagnostic> = findings
         .iter()
-        .map(|f| super::to_proto::diagnostic(f, &job.doc, enc, &config.linter))
+        .map(|f| super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref()))
         .collect();
     if let Some(e) = &error {
         diagnostics.push(super::to_proto::source_error(e, &job.doc, enc));
@@ -182,7 +187,7 @@ pub fn analyze(
     Analysis {
         version: job.doc.version(),
         doc: job.doc,
-        format: job.format,
+        format: config.settings.format,
         path: job.path,
         findings,
         result,

@@ -37,9 +37,12 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
-/// The format of a document: from the editor's language id when it names one
-/// tactful knows, else from the file name.
-pub fn format(language_id: &str, uri: &Uri) -> Format {
-    Format::from_id(&language_id.to_ascii_lowercase())
-        .unwrap_or_else(|| Format::from_path(uri.path().as_str()))
+/// The format the editor's language id names, if it names one tactful knows
+/// (`plaintext` does not: the config or the file name decides then).
+pub fn format(language_id: &str) -> Option<Format> {
+    match language_id.to_ascii_lowercase().as_str() {
+        "plaintext" | "text" | "" => None,
+        "jsonc" => Some(Format::Json),
+        id => Format::from_id(id),
+    }
 }

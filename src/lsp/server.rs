@@ -27,7 +27,6 @@ const ANALYSIS_TIMEOUT: Duration = Duration::from_secs(10);
 
 const CMD_TURN_OFF: &str = "tactful.turnOffRule";
 const CMD_SHOW_SUMMARY: &str = "tactful.showSummary";
-const CONFIG_NAMES: [&str; 2] = ["tactful.toml", ".tactful.toml"];
 
 /// What the client said it can do, fixed at `initialize`.
 #[derive(Debug, Default, Clone)]
@@ -119,6 +118,9 @@ impl Backend {
                     (cache, analysis)
                 })
                 .await;
+                if state.workspace.take_errors_changed() {
+                    publish_config_errors(&state, &client).await;
+                }
                 match run {
                     Ok((c, analysis)) => {
                         cache = c;
@@ -229,23 +231,16 @@ impl Backend {
         }
     }
 
-    /// The config file for a document: the nearest existing `tactful.toml` or
-    /// `.tactful.toml` at or above it, else a new `tactful.toml` at its
-    /// workspace root (or next to it).
+    /// The config file for a document: the one governing it, else a new
+    /// `tactful.toml` at its workspace root (or next to it).
     fn config_target(&self, path: &Path) -> (PathBuf, bool) {
-        let root = self.state.workspace.root_of(path);
-        for dir in path.ancestors().skip(1) {
-            for name in CONFIG_NAMES {
-                let candidate = dir.join(name);
-                if candidate.is_file() {
-                    return (candidate, true);
-                }
-            }
-            if root.as_deref() == Some(dir) {
-                break;
-            }
+        if let Some(file) = self.state.workspace.config_file(path) {
+            return (file, true);
         }
-        let dir = root
+        let dir = self
+            .state
+            .workspace
+            .root_of(path)
             .or_else(|| path.parent().map(Path::to_path_buf))
             .unwrap_or_default();
         (dir.join("tactful.toml"), false)
@@ -337,40 +332,26 @@ impl Backend {
         ))
     }
 
-    /// Re-reads configuration after a config or rule file changed and reports
-    /// config errors on the config files.
+    /// Re-reads configuration after a config or rule file changed, reports
+    /// config errors on their files and re-lints every open document.
     async fn reload_config(&self) {
         self.state.workspace.invalidate();
-        self.publish_config_errors().await;
+        let st = self.state.clone();
+        let paths = self.state.docs.paths();
+        let _ = tokio::task::spawn_blocking(move || {
+            for p in paths {
+                st.workspace.for_document(Some(&p), None);
+            }
+        })
+        .await;
+        if self.state.workspace.take_errors_changed() {
+            self.publish_config_errors().await;
+        }
         self.relint_all().await;
     }
 
     async fn publish_config_errors(&self) {
-        let errors = self.state.workspace.config_errors();
-        let mut shown: Vec<Uri> = Vec::new();
-        for (path, line, column, message) in errors {
-            let Some(uri) = Uri::from_file_path(&path) else {
-                continue;
-            };
-            let diag = to_proto::config_error(line, column, &message);
-            self.client
-                .publish_diagnostics(uri.clone(), vec![diag], None)
-                .await;
-            shown.push(uri);
-        }
-        let previous = {
-            let mut prev = self
-                .state
-                .config_errors
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            std::mem::replace(&mut *prev, shown.clone())
-        };
-        for uri in previous {
-            if !shown.contains(&uri) {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
-            }
-        }
+        publish_config_errors(&self.state, &self.client).await;
     }
 
     async fn debug_document(&self, params: TextDocumentIdentifier) -> Result<Value> {
@@ -393,6 +374,33 @@ impl Backend {
     }
 }
 
+/// Shows every config error as a diagnostic on its file at its line, and
+/// clears the files whose errors are gone.
+async fn publish_config_errors(state: &State, client: &Client) {
+    let errors = state.workspace.config_errors();
+    let mut shown: Vec<Uri> = Vec::new();
+    for e in errors {
+        let Some(uri) = Uri::from_file_path(&e.path) else {
+            continue;
+        };
+        let diag = to_proto::config_error(e.line, e.column, &e.message);
+        client.publish_diagnostics(uri.clone(), vec![diag], None).await;
+        shown.push(uri);
+    }
+    let previous = {
+        let mut prev = state
+            .config_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *prev, shown.clone())
+    };
+    for uri in previous {
+        if !shown.contains(&uri) {
+            client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -402,7 +410,7 @@ fn file_name(path: &Path) -> String {
 fn is_config_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| CONFIG_NAMES.contains(&n) || n.ends_with(".toml"))
+        .is_some_and(|n| crate::config::FILE_NAMES.contains(&n) || n.ends_with(".toml"))
 }
 
 impl LanguageServer for Backend {
@@ -556,7 +564,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
-        let format = from_proto::format(&d.language_id, &d.uri);
+        let format = from_proto::format(&d.language_id);
         let path = from_proto::file_path(&d.uri);
         let text = TextDocument::new(&d.text, d.version);
         let wake = self.state.docs.open(d.uri.clone(), text, format, path);
@@ -653,9 +661,13 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let engine = analysis.config.linter.engine();
+        let docs_base = analysis.config.lsp.docs_base();
         let text = hits
             .iter()
-            .map(|f| crate::explain::finding_markdown(f, &crate::explain::rule_doc(engine, &f.rule)))
+            .map(|f| {
+                let doc = crate::explain::rule_doc(engine, &f.rule, docs_base.as_deref());
+                crate::explain::finding_markdown(f, &doc)
+            })
             .collect::<Vec<_>>()
             .join("\n\n---\n\n");
         let range = to_proto::range(&analysis.doc, first.range.clone(), enc);

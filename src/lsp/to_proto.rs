@@ -53,8 +53,13 @@ pub fn text_edit(doc: &TextDocument, edit: &Edit, enc: Encoding) -> TextEdit {
 
 /// A diagnostic for a finding. `data` carries the rule and every fix as LSP
 /// edits, so a code action can be built from the diagnostic alone.
-pub fn diagnostic(f: &Finding, doc: &TextDocument, enc: Encoding, linter: &Linter) -> Diagnostic {
-    let rule_doc = explain::rule_doc(linter.engine(), &f.rule);
+pub fn diagnostic(
+    f: &Finding,
+    doc: &TextDocument,
+    enc: Encoding,
+    linter: &Linter,
+    docs_base: Option<&str>,
+) -> Diagnostic {
     let fixes: Vec<_> = f
         .fixes
         .iter()
@@ -70,8 +75,7 @@ pub fn diagnostic(f: &Finding, doc: &TextDocument, enc: Encoding, linter: &Linte
         range: range(doc, f.range.clone(), enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: rule_doc
-            .docs_url
+        code_description: explain::docs_url(linter.engine(), &f.rule, docs_base)
             .and_then(|u| u.parse::<Uri>().ok())
             .map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
