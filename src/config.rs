@@ -53,9 +53,12 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// The file's shape. Unknown keys are errors.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigToml {
+    /// Use the built-in packs (default true); false lints with `packs` only.
+    #[serde(default = "default_true")]
+    pub builtin: bool,
     #[serde(default)]
     pub packs: Vec<Spanned<String>>,
     #[serde(default)]
@@ -76,6 +79,10 @@ pub struct ConfigToml {
     pub markdown: MarkdownToml,
     #[serde(default)]
     pub exports: ExportsToml,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -155,7 +162,8 @@ fn glob_set<'a>(
 impl Resolved {
     /// The built-in defaults (embedded packs, default globs), rooted at `root`.
     pub fn defaults(root: &Path) -> Resolved {
-        Resolved::from_toml(None, root, "", ConfigToml::default()).expect("defaults are valid")
+        let cfg: ConfigToml = toml::from_str("").expect("an empty config parses");
+        Resolved::from_toml(None, root, "", cfg).expect("defaults are valid")
     }
 
     /// Loads a config file and the packs it names.

@@ -5,6 +5,9 @@ pub const TEMPLATE: &str = r#"# tactful.toml — configuration for the tactful e
 # tactful looks for this file (or .tactful.toml) in the linted file's folder
 # and its parents; the nearest one wins. Every key is optional.
 
+# Use the built-in rule packs (set false to lint with your own packs only).
+# builtin = true
+
 # Extra rule packs (same format as the built-in rules/*.toml), relative to this file.
 # packs = ["house-rules.toml"]
 
