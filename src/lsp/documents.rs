@@ -155,6 +155,10 @@ impl Documents {
     }
 }
 
+/// Diagnostics published per document unless settings say otherwise: more
+/// help no one and only cost time on both sides.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 2000;
+
 /// Lints a snapshot: the core incremental lint plus conversion to LSP
 /// diagnostics. Runs on a blocking thread.
 pub fn analyze(
@@ -177,8 +181,10 @@ pub fn analyze(
             Err(e) => (Vec::new(), None, Some(e)),
         };
     let docs_base = config.lsp.docs_base();
+    let max = config.lsp.max_diagnostics.unwrap_or(DEFAULT_MAX_DIAGNOSTICS);
     let mut diagnostics: Vec<Diagnostic> = findings
         .iter()
+        .take(max)
         .map(|f| super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref()))
         .collect();
     if let Some(e) = &error {

@@ -5,9 +5,11 @@
 //! documents and their lint workers; [`workspace`] resolves configuration per
 //! document; [`from_proto`] / [`to_proto`] are the only places positions,
 //! ranges and edits cross the boundary; [`guard`] turns a panic inside one
-//! request into an error response.
+//! request into an error response; [`framing`] answers malformed messages
+//! without ending the session.
 
 mod documents;
+mod framing;
 mod from_proto;
 mod guard;
 mod server;
@@ -25,7 +27,9 @@ pub fn run_stdio() -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async {
         let (service, socket) = server::build(LspService::build(server::Backend::new)).finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (input, filtered) = tokio::io::duplex(1 << 16);
+        tokio::spawn(framing::filter(tokio::io::stdin(), input));
+        Server::new(filtered, tokio::io::stdout(), socket)
             // Handlers never block (linting runs on blocking threads), but a
             // few may wait on the client; keep them from starving the rest.
             .concurrency_level(64)

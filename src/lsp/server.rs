@@ -66,6 +66,7 @@ pub fn build(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> 
     builder
         .custom_method("tactful/debug/document", Backend::debug_document)
         .custom_method("tactful/debug/panic", Backend::debug_panic)
+        .custom_method(super::framing::INVALID_MESSAGE, Backend::invalid_message)
 }
 
 fn invalid_params(message: impl Into<String>) -> Error {
@@ -352,6 +353,12 @@ impl Backend {
 
     async fn publish_config_errors(&self) {
         publish_config_errors(&self.state, &self.client).await;
+    }
+
+    /// Answers a malformed message (see `framing`) with its JSON-RPC error.
+    async fn invalid_message(&self, params: Value) -> Result<Value> {
+        let code = params.get("code").and_then(Value::as_i64).unwrap_or(-32600);
+        Err(Error::new(ErrorCode::from(code)))
     }
 
     async fn debug_document(&self, params: TextDocumentIdentifier) -> Result<Value> {
@@ -709,8 +716,11 @@ impl LanguageServer for Backend {
             let syntax = CommentSyntax::of(analysis.format, &path_str);
             let text = (syntax.is_some() && !hits.is_empty()).then(|| doc.rope().to_string());
             let mut seen_rules: Vec<&str> = Vec::new();
+            let docs_base = analysis.config.lsp.docs_base();
             for (i, f) in &hits {
-                let diag = &analysis.diagnostics[*i];
+                let diag = &analysis.diagnostics.get(*i).cloned().unwrap_or_else(|| {
+                    to_proto::diagnostic(f, doc, enc, &analysis.config.linter, docs_base.as_deref())
+                });
                 for fix in &f.fixes {
                     let edits = fix
                         .edits

@@ -23,6 +23,9 @@ pub struct LspSettings {
     pub severity: BTreeMap<String, String>,
     /// Show the tone summary code lens (default true).
     pub code_lens: Option<bool>,
+    /// Most diagnostics published for one document (default 2000); the
+    /// summary still counts every finding.
+    pub max_diagnostics: Option<usize>,
     /// Base URL of the rule reference; a diagnostic links to
     /// `<docsUrl>#<rule anchor>` (default: the repository's docs/rules.md).
     pub docs_url: Option<String>,

@@ -24,6 +24,8 @@ pub struct Client {
     pub settings: Value,
     /// Server requests seen (method names), in order.
     pub server_requests: Vec<Value>,
+    /// How long to wait for a message before failing (a hang guard).
+    pub timeout: Duration,
 }
 
 pub fn uri(name: &str) -> String {
@@ -89,6 +91,7 @@ impl Client {
             backlog: VecDeque::new(),
             settings: Value::Null,
             server_requests: Vec::new(),
+            timeout: TIMEOUT,
         }
     }
 
@@ -156,7 +159,7 @@ impl Client {
         if let Some(i) = self.backlog.iter().position(&mut want) {
             return self.backlog.remove(i).unwrap();
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let msg = match self.rx.recv_timeout(left) {
