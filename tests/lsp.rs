@@ -521,10 +521,11 @@ fn broken_config_is_shown_at_its_line_and_the_last_good_one_stays() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": cfg_uri, "type": 2}]}),
     );
-    let msg = c.recv_until(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == cfg_uri.as_str()
+    c.recv_until(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == cfg_uri.as_str()
+            && m["params"]["diagnostics"] == json!([])
     });
-    assert_eq!(msg["params"]["diagnostics"], json!([]));
     c.shutdown();
 }
 
@@ -600,6 +601,8 @@ fn a_huge_document_does_not_stall_the_others() {
     // The small document is answered while the big one is still linting.
     let first = c.recv_until(|m| m["method"] == "textDocument/publishDiagnostics");
     assert_eq!(first["params"]["uri"], small.as_str());
-    c.diagnostics(&small, 2);
+    if first["params"]["version"] != 2 {
+        c.diagnostics(&small, 2);
+    }
     c.shutdown();
 }
