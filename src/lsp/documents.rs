@@ -10,7 +10,7 @@ use dashmap::DashMap;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
-use crate::incremental::IncrementalLint;
+use crate::incremental::{IncrementalLint, Work};
 use crate::lint::LintResult;
 use crate::model::Finding;
 use crate::score::Summary;
@@ -41,6 +41,8 @@ pub struct Analysis {
     pub result: Option<LintResult>,
     pub diagnostics: Vec<Diagnostic>,
     pub config: DocConfig,
+    /// What the incremental lint did for this version.
+    pub work: Work,
 }
 
 /// A lint run: the snapshot to lint and where to report.
@@ -132,6 +134,11 @@ impl Documents {
         }
     }
 
+    /// The newest analysis, fresh or not.
+    pub fn latest(&self, uri: &Uri) -> Option<Arc<Analysis>> {
+        self.map.get(uri).and_then(|d| d.results.borrow().clone())
+    }
+
     /// The analysis of the document's current version, waiting up to
     /// `timeout` for it. `None` when the document is not open or the wait
     /// timed out.
@@ -199,5 +206,6 @@ pub fn analyze(
         result,
         diagnostics,
         config,
+        work: cache.last_work(),
     }
 }

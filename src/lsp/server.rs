@@ -370,7 +370,16 @@ impl Backend {
             .docs
             .snapshot(&params.uri)
             .ok_or_else(|| invalid_params("not open"))?;
-        Ok(json!({"version": doc.version(), "text": doc.rope().to_string()}))
+        let work = self.state.docs.latest(&params.uri).map(|a| {
+            json!({
+                "version": a.version,
+                "kind": a.config.settings.kind.id(),
+                "blockMode": a.work.block_mode,
+                "blocks": a.work.blocks,
+                "lintedBytes": a.work.linted_bytes,
+            })
+        });
+        Ok(json!({"version": doc.version(), "text": doc.rope().to_string(), "lastLint": work}))
     }
 
     async fn debug_panic(&self) -> Result<Value> {

@@ -372,3 +372,27 @@ pub fn offset(text: &str, pos: &Value, utf8: bool) -> usize {
     }
     start + content.len()
 }
+
+/// The LSP position of byte `offset` in `text` (lines end at \n, \r\n or \r;
+/// `offset` must not split a \r\n).
+pub fn position(text: &str, offset: usize, utf8: bool) -> Value {
+    let before = &text[..offset];
+    let b = before.as_bytes();
+    let mut line = 0;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            line_start = i + 1;
+        }
+        i += 1;
+    }
+    let seg = &before[line_start..];
+    let col: usize = if utf8 {
+        seg.len()
+    } else {
+        seg.chars().map(char::len_utf16).sum()
+    };
+    json!({"line": line, "character": col})
+}
