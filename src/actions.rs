@@ -128,7 +128,11 @@ pub fn turn_off_in_config(existing: Option<&str>, rule: &str) -> Edit {
     }
     match rules_end {
         Some(at) => {
-            let sep = if text[..at].ends_with('\n') || at == 0 { "" } else { newline };
+            let sep = if text[..at].ends_with('\n') || at == 0 {
+                ""
+            } else {
+                newline
+            };
             Edit {
                 range: at..at,
                 replacement: format!("{sep}{entry}{newline}"),
@@ -154,7 +158,10 @@ mod tests {
     use super::*;
     use crate::model::{Category, Fix, Severity};
 
-    fn finding(range: std::ops::Range<usize>, fixes: Vec<(std::ops::Range<usize>, &str, bool)>) -> Finding {
+    fn finding(
+        range: std::ops::Range<usize>,
+        fixes: Vec<(std::ops::Range<usize>, &str, bool)>,
+    ) -> Finding {
         Finding {
             rule: "minimizing.just".into(),
             category: Category::Minimizing,
@@ -197,7 +204,12 @@ mod tests {
     }
 
     fn apply(text: &str, e: &Edit) -> String {
-        format!("{}{}{}", &text[..e.range.start], e.replacement, &text[e.range.end..])
+        format!(
+            "{}{}{}",
+            &text[..e.range.start],
+            e.replacement,
+            &text[e.range.end..]
+        )
     }
 
     #[test]
@@ -208,7 +220,10 @@ mod tests {
             "[severity]\n\"minimizing.just\" = \"off\"\n"
         );
         assert_eq!(
-            apply("kind = \"kb\"\n", &turn_off_in_config(Some("kind = \"kb\"\n"), r)),
+            apply(
+                "kind = \"kb\"\n",
+                &turn_off_in_config(Some("kind = \"kb\"\n"), r)
+            ),
             "kind = \"kb\"\n\n[severity]\n\"minimizing.just\" = \"off\"\n"
         );
         let t = "[severity]\nhedging = \"info\"\n\n[allow]\nphrases = []\n";

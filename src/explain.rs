@@ -3,8 +3,8 @@
 //! summary. Markdown strings, protocol-free; the server and CLI both use them.
 
 use crate::engine::Engine;
-use crate::rules::docs;
 use crate::model::Finding;
+use crate::rules::docs;
 use crate::score::Summary;
 
 /// What the rule packs say about a rule, when they say it.
@@ -100,8 +100,10 @@ mod tests {
 
     #[test]
     fn summary_lists_categories_by_count() {
-        let mut s = Summary::default();
-        s.score = 81;
+        let mut s = Summary {
+            score: 81,
+            ..Summary::default()
+        };
         s.counts.insert(Category::Minimizing, 1);
         s.counts.insert(Category::BlameCustomer, 2);
         assert_eq!(

@@ -362,8 +362,14 @@ mod tests {
                 "z"
             ]
         );
-        assert_eq!(parts("---\na: 1\n\nb: 2\n---\n\nx"), vec!["---\na: 1\n\nb: 2\n---\n\n", "x"]);
-        assert_eq!(parts("<pre>\na\n\nb</pre>\n\nx"), vec!["<pre>\na\n\nb</pre>\n\n", "x"]);
+        assert_eq!(
+            parts("---\na: 1\n\nb: 2\n---\n\nx"),
+            vec!["---\na: 1\n\nb: 2\n---\n\n", "x"]
+        );
+        assert_eq!(
+            parts("<pre>\na\n\nb</pre>\n\nx"),
+            vec!["<pre>\na\n\nb</pre>\n\n", "x"]
+        );
     }
 
     #[test]
@@ -393,7 +399,7 @@ mod tests {
         assert_eq!(inc.last_work().linted_bytes, text.len());
         let mid = text.len() / 2;
         let mid = (mid..).find(|&i| text.is_char_boundary(i)).unwrap();
-        text.insert_str(mid, "x");
+        text.insert(mid, 'x');
         let after = inc.lint(&linter, &settings, 1, &text).unwrap();
         assert!(inc.last_work().linted_bytes < para.len() + 10);
         let expected = linter.lint(&text, &settings).unwrap();

@@ -187,7 +187,10 @@ impl TextDocument {
 
     /// The positions of a byte range.
     pub fn range(&self, bytes: Range<usize>, enc: Encoding) -> (LineCol, LineCol) {
-        (self.position(bytes.start, enc), self.position(bytes.end, enc))
+        (
+            self.position(bytes.start, enc),
+            self.position(bytes.end, enc),
+        )
     }
 
     /// The position just past the last character.

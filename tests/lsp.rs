@@ -148,7 +148,10 @@ fn diagnostics_follow_open_and_change_with_the_version() {
 
     c.change(&uri, 3, range(2, 0, 3, 0), "");
     assert!(house(&c.diagnostics(&uri, 3)).is_empty());
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     let closed = c.recv_until(|m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri.as_str()
@@ -234,7 +237,10 @@ fn pull_diagnostics_when_the_client_supports_them() {
     let params = json!({"textDocument": {"uri": uri}});
     let rep = c.request("textDocument/diagnostic", params.clone());
     assert_eq!(rep["kind"], "full");
-    assert_eq!(codes(rep["items"].as_array().unwrap()), vec!["house.simply"]);
+    assert_eq!(
+        codes(rep["items"].as_array().unwrap()),
+        vec!["house.simply"]
+    );
     let id = rep["resultId"].clone();
     let mut again = params.clone();
     again["previousResultId"] = id.clone();
@@ -293,7 +299,10 @@ fn code_actions_put_fixes_first_then_disable_and_turn_off() {
     assert_eq!(fixes[0]["isPreferred"], true);
     assert!(fixes[1].get("isPreferred").is_none());
     assert!(actions.iter().all(|a| a["kind"] == "quickfix"));
-    assert_eq!(fixes[0]["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
+    assert_eq!(
+        fixes[0]["edit"]["documentChanges"][0]["textDocument"]["version"],
+        1
+    );
 
     let fixed = apply_edits(text, &edits_for(fixes[0], &uri), false);
     assert_eq!(fixed, "Hello {{ name }},\n\nYou restart the app.\n");
@@ -389,7 +398,10 @@ fn fix_all_applies_every_preferred_fix_and_keeps_placeholders() {
     let fixed = apply_edits(text, &edits_for(&actions[0], &uri), false);
     assert!(fixed.contains("{{name}}") && fixed.contains("{{action}}"));
     assert!(!fixed.contains("simply"), "{fixed}");
-    assert!(fixed.contains("the {{action}} step did not go through"), "{fixed}");
+    assert!(
+        fixed.contains("the {{action}} step did not go through"),
+        "{fixed}"
+    );
     // `only: ["quickfix"]` gives no fix-all action.
     let r = c.request(
         "textDocument/codeAction",
@@ -418,7 +430,10 @@ fn hover_explains_the_finding_and_lens_summarizes_the_tone() {
     let md = h["contents"]["value"].as_str().unwrap();
     assert_eq!(h["contents"]["kind"], "markdown");
     assert!(md.contains("Makes the task sound trivial."), "{md}");
-    assert!(md.contains("If it were simple, they would not be asking."), "{md}");
+    assert!(
+        md.contains("If it were simple, they would not be asking."),
+        "{md}"
+    );
     assert!(md.contains("You simply restart the app.") && md.contains("You restart the app."));
     assert!(md.contains("tactful-disable-next-line house.simply"));
     assert_eq!(h["range"], range(0, 4, 0, 10));
@@ -427,9 +442,18 @@ fn hover_explains_the_finding_and_lens_summarizes_the_tone() {
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 15}}),
     );
-    assert!(none.is_null() || !none["contents"]["value"].as_str().unwrap().contains("house.simply"));
+    assert!(
+        none.is_null()
+            || !none["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("house.simply")
+    );
 
-    let lens = c.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lens = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
     let title = lens[0]["command"]["title"].as_str().unwrap();
     assert!(title.starts_with("Tone "), "{title}");
     assert!(title.contains("minimizing"), "{title}");
@@ -459,7 +483,10 @@ fn settings_come_from_init_options_configuration_and_changes() {
         m["method"] == "textDocument/publishDiagnostics"
             && !house(m["params"]["diagnostics"].as_array().unwrap()).is_empty()
     });
-    assert_eq!(house(d["params"]["diagnostics"].as_array().unwrap())[0]["severity"], 4);
+    assert_eq!(
+        house(d["params"]["diagnostics"].as_array().unwrap())[0]["severity"],
+        4
+    );
     assert!(c
         .server_requests
         .iter()

@@ -24,8 +24,25 @@ impl Rng {
 }
 
 const FRAGMENTS: &[&str] = &[
-    "a", "You simply ", "日本語", "😀", "👍🏽", "e\u{301}", "\n", "\r\n", "\r", "\n\n", "ß", "{{ name }}",
-    " ", "Ünïcödé ", "한국어", "🇫🇷", "\t", "x\ny", "",
+    "a",
+    "You simply ",
+    "日本語",
+    "😀",
+    "👍🏽",
+    "e\u{301}",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "ß",
+    "{{ name }}",
+    " ",
+    "Ünïcödé ",
+    "한국어",
+    "🇫🇷",
+    "\t",
+    "x\ny",
+    "",
 ];
 
 /// A random offset that is a char boundary and does not split "\r\n".
@@ -42,7 +59,11 @@ fn boundary(rng: &mut Rng, text: &str) -> usize {
 
 fn random_change(rng: &mut Rng, shadow: &mut String, utf8: bool) -> Value {
     let a = boundary(rng, shadow);
-    let b = if rng.below(3) == 0 { a } else { boundary(rng, shadow) };
+    let b = if rng.below(3) == 0 {
+        a
+    } else {
+        boundary(rng, shadow)
+    };
     let (s, e) = (a.min(b), a.max(b));
     let mut insert = String::new();
     for _ in 0..rng.below(4) {
@@ -89,7 +110,7 @@ fn run(utf8: bool, seed: u64, edits: usize) {
     assert_eq!(v, version);
     assert_eq!(text, shadow, "seed {seed}, utf8 {utf8}");
     // The diagnostics of the last version arrive, for that version.
-    c.diagnostics(&uri, version as i64);
+    c.diagnostics(&uri, version);
     c.shutdown();
 }
 

@@ -188,11 +188,16 @@ pub fn analyze(
             Err(e) => (Vec::new(), None, Some(e)),
         };
     let docs_base = config.lsp.docs_base();
-    let max = config.lsp.max_diagnostics.unwrap_or(DEFAULT_MAX_DIAGNOSTICS);
+    let max = config
+        .lsp
+        .max_diagnostics
+        .unwrap_or(DEFAULT_MAX_DIAGNOSTICS);
     let mut diagnostics: Vec<Diagnostic> = findings
         .iter()
         .take(max)
-        .map(|f| super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref()))
+        .map(|f| {
+            super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref())
+        })
         .collect();
     if let Some(e) = &error {
         diagnostics.push(super::to_proto::source_error(e, &job.doc, enc));

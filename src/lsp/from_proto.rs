@@ -27,10 +27,7 @@ pub fn negotiate_encoding(offered: Option<&[PositionEncodingKind]>) -> Encoding 
 
 /// The file path of a `file:` URI.
 pub fn file_path(uri: &Uri) -> Option<PathBuf> {
-    let is_file = uri
-        .scheme()
-        .as_str()
-        .eq_ignore_ascii_case("file");
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
     if !is_file {
         return None;
     }

@@ -5,8 +5,8 @@ use std::panic::AssertUnwindSafe;
 use std::task::{Context, Poll};
 
 use futures::future::{BoxFuture, FutureExt};
-use tower_service::Service;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response};
+use tower_service::Service;
 
 pub struct CatchPanic<S> {
     inner: S,

@@ -221,11 +221,9 @@ impl Backend {
     async fn relint_all(&self) {
         self.state.docs.wake_all();
         if self.state.caps().pull_diagnostics {
-            let _ = tokio::time::timeout(
-                CLIENT_TIMEOUT,
-                self.client.workspace_diagnostic_refresh(),
-            )
-            .await;
+            let _ =
+                tokio::time::timeout(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
+                    .await;
         }
         if self.state.caps().code_lens {
             let _ = tokio::time::timeout(CLIENT_TIMEOUT, self.client.code_lens_refresh()).await;
@@ -251,11 +249,8 @@ impl Backend {
     fn turn_off_action(&self, path: &Path, rule: &str, diag: &Diagnostic) -> Option<CodeAction> {
         let caps = self.state.caps();
         let (config, exists) = self.config_target(path);
-        let config_uri = Uri::from_file_path(&config).or_else(|| {
-            format!("file://{}", config.display())
-                .parse::<Uri>()
-                .ok()
-        })?;
+        let config_uri = Uri::from_file_path(&config)
+            .or_else(|| format!("file://{}", config.display()).parse::<Uri>().ok())?;
         let title = format!("Turn off {rule} in {}", file_name(&config));
         let diagnostics = Some(vec![diag.clone()]);
         let open = self.state.docs.snapshot(&config_uri);
@@ -400,7 +395,9 @@ async fn publish_config_errors(state: &State, client: &Client) {
             continue;
         };
         let diag = to_proto::config_error(e.line, e.column, &e.message);
-        client.publish_diagnostics(uri.clone(), vec![diag], None).await;
+        client
+            .publish_diagnostics(uri.clone(), vec![diag], None)
+            .await;
         shown.push(uri);
     }
     let previous = {
@@ -494,16 +491,14 @@ impl LanguageServer for Backend {
                 },
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::new(to_proto::FIX_ALL_KIND),
-                    ]),
-                    resolve_provider: Some(false),
-                    ..CodeActionOptions::default()
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new(to_proto::FIX_ALL_KIND),
+                ]),
+                resolve_provider: Some(false),
+                ..CodeActionOptions::default()
+            })),
             code_lens_provider: caps.code_lens.then_some(CodeLensOptions {
                 resolve_provider: Some(false),
             }),
@@ -609,7 +604,10 @@ impl LanguageServer for Backend {
                 self.client
                     .log_message(
                         MessageType::WARNING,
-                        format!("tactful: didChange for a document that is not open: {}", uri.as_str()),
+                        format!(
+                            "tactful: didChange for a document that is not open: {}",
+                            uri.as_str()
+                        ),
                     )
                     .await;
             }
@@ -740,7 +738,12 @@ impl LanguageServer for Backend {
                         fix.title.clone(),
                         CodeActionKind::QUICKFIX,
                         Some(vec![diag.clone()]),
-                        Some(to_proto::workspace_edit(&uri, version, edits, caps.document_changes)),
+                        Some(to_proto::workspace_edit(
+                            &uri,
+                            version,
+                            edits,
+                            caps.document_changes,
+                        )),
                         None,
                         fix.preferred,
                     ));
@@ -756,7 +759,12 @@ impl LanguageServer for Backend {
                         format!("Disable {} for this line", f.rule),
                         CodeActionKind::QUICKFIX,
                         Some(vec![diag.clone()]),
-                        Some(to_proto::workspace_edit(&uri, version, edits, caps.document_changes)),
+                        Some(to_proto::workspace_edit(
+                            &uri,
+                            version,
+                            edits,
+                            caps.document_changes,
+                        )),
                         None,
                         false,
                     ));
@@ -781,7 +789,12 @@ impl LanguageServer for Backend {
                     "Fix all tactful issues".to_string(),
                     CodeActionKind::new(to_proto::FIX_ALL_KIND),
                     None,
-                    Some(to_proto::workspace_edit(&uri, version, edits, caps.document_changes)),
+                    Some(to_proto::workspace_edit(
+                        &uri,
+                        version,
+                        edits,
+                        caps.document_changes,
+                    )),
                     None,
                     false,
                 )));
@@ -835,10 +848,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let has_section = params
-            .settings
-            .as_object()
-            .is_some_and(|o| !o.is_empty());
+        let has_section = params.settings.as_object().is_some_and(|o| !o.is_empty());
         if has_section {
             self.apply_settings(&params.settings).await;
         } else {
@@ -847,9 +857,10 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let relevant = params.changes.iter().any(|c| {
-            from_proto::file_path(&c.uri).is_some_and(|p| is_config_file(&p))
-        });
+        let relevant = params
+            .changes
+            .iter()
+            .any(|c| from_proto::file_path(&c.uri).is_some_and(|p| is_config_file(&p)));
         if relevant {
             self.reload_config().await;
         }

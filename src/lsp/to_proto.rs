@@ -6,9 +6,9 @@ use std::ops::Range as ByteRange;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeDescription, CodeLens, Command, Diagnostic,
-    DiagnosticSeverity, DocumentChanges, Hover, HoverContents, MarkupContent, MarkupKind,
-    NumberOrString, OptionalVersionedTextDocumentIdentifier, Position, PositionEncodingKind, Range,
+    CodeAction, CodeActionKind, CodeDescription, CodeLens, Command, Diagnostic, DiagnosticSeverity,
+    DocumentChanges, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString,
+    OptionalVersionedTextDocumentIdentifier, Position, PositionEncodingKind, Range,
     TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
@@ -48,7 +48,10 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 }
 
 pub fn text_edit(doc: &TextDocument, edit: &Edit, enc: Encoding) -> TextEdit {
-    TextEdit::new(range(doc, edit.range.clone(), enc), edit.replacement.clone())
+    TextEdit::new(
+        range(doc, edit.range.clone(), enc),
+        edit.replacement.clone(),
+    )
 }
 
 /// A diagnostic for a finding. `data` carries the rule and every fix as LSP

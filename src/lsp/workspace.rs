@@ -45,7 +45,9 @@ impl LspSettings {
 
     /// The base URL of the rule reference.
     pub fn docs_base(&self) -> Option<String> {
-        self.docs_url.clone().or_else(crate::explain::default_docs_base)
+        self.docs_url
+            .clone()
+            .or_else(crate::explain::default_docs_base)
     }
 
     fn apply(&self, findings: &mut Vec<Finding>) -> bool {

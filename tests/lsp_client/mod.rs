@@ -193,7 +193,10 @@ impl Client {
                 && m["params"]["uri"] == uri
                 && m["params"]["version"] == version
         });
-        msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Every `publishDiagnostics` message received so far for `uri`.
@@ -201,7 +204,9 @@ impl Client {
         self.drain();
         self.backlog
             .iter()
-            .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+            .filter(|m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+            })
             .cloned()
             .collect()
     }
@@ -267,7 +272,10 @@ impl Client {
     /// The server's text of a document (test hook).
     pub fn server_text(&mut self, uri: &str) -> (i64, String) {
         let r = self.request("tactful/debug/document", json!({"uri": uri}));
-        (r["version"].as_i64().unwrap(), r["text"].as_str().unwrap().to_string())
+        (
+            r["version"].as_i64().unwrap(),
+            r["text"].as_str().unwrap().to_string(),
+        )
     }
 
     /// `shutdown` + `exit`; returns the exit status code.
@@ -303,7 +311,11 @@ pub fn range(sl: u32, sc: u32, el: u32, ec: u32) -> Value {
 /// Capabilities of a modern client (push diagnostics, code lens, dynamic
 /// watcher registration, configuration, versioned edits, file creation).
 pub fn full_caps(utf8: bool) -> Value {
-    let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+    let encodings = if utf8 {
+        json!(["utf-8", "utf-16"])
+    } else {
+        json!(["utf-16"])
+    };
     json!({
         "general": {"positionEncodings": encodings},
         "textDocument": {
