@@ -60,7 +60,15 @@ pub fn local(
                     return false;
                 }
                 let w = &seg.text[t.span.clone()];
+                // Code-like neighbours: SUM(, CTRL+C, MY_VAR, HTTP/2, A=B.
+                let before = seg.text[..t.span.start].chars().next_back();
+                let after = seg.text[t.span.end..].chars().next();
+                let code_like = before.is_some_and(|c| "(+_/=[<\\$%@#.-".contains(c))
+                    || after.is_some_and(|c| "(+_/=[<\\$%@#-".contains(c))
+                    || after == Some('.')
+                        && seg.text[t.span.end + 1..].starts_with(|c: char| c.is_alphanumeric());
                 w.chars().count() >= 2
+                    && !code_like
                     && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
                     && !allow.iter().any(|a| a == w)
             };
@@ -360,5 +368,45 @@ pub fn document(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Engine, Overrides};
+    use crate::lint::{FileSettings, Linter};
+    use std::sync::Arc;
+
+    const PACK: &str = r#"
+[[rule]]
+id = "shouting.caps"
+category = "shouting"
+message = "m"
+why = "w"
+check = "all-caps"
+params = { min_words = 2, min_letters = 5, allow = ["FAQ"] }
+"#;
+
+    fn rules_hit(text: &str) -> Vec<String> {
+        let rules = crate::rules::parse_pack("t.toml", PACK).unwrap();
+        let l = Linter::new(Arc::new(Engine::new(rules, &Overrides::default()).unwrap()));
+        let r = l.lint(text, &FileSettings::default()).unwrap();
+        r.findings
+            .iter()
+            .map(|f| text[f.range.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn all_caps_runs_but_not_code_keys_or_acronyms() {
+        assert_eq!(rules_hit("PLEASE DO NOT reply."), vec!["PLEASE DO NOT"]);
+        assert!(
+            rules_hit("Press CTRL+SHIFT+ENTER, then =SUM(LEN(A1)) and INSERT_INTO.").is_empty()
+        );
+        assert!(rules_hit("See the FAQ page.").is_empty());
+        assert!(
+            rules_hit("\"DO NOT REPLY\" is what they wrote").is_empty(),
+            "quoted text"
+        );
     }
 }

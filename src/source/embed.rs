@@ -35,7 +35,11 @@ pub fn looks_like_html(value: &str) -> bool {
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off + 1;
-        let name_start = if bytes.get(start) == Some(&b'/') { start + 1 } else { start };
+        let name_start = if bytes.get(start) == Some(&b'/') {
+            start + 1
+        } else {
+            start
+        };
         let name_end = bytes[name_start..]
             .iter()
             .position(|b| !b.is_ascii_alphanumeric())
@@ -48,7 +52,8 @@ pub fn looks_like_html(value: &str) -> bool {
                 tags += 1;
                 // One block tag (`<br>`, `<p>`) is enough; inline ones
                 // (`<a>`, `<b>`) are common in Markdown, so they need company.
-                if !matches!(name.as_str(), "span" | "strong" | "em" | "b" | "i" | "a") || tags >= 3 {
+                if !matches!(name.as_str(), "span" | "strong" | "em" | "b" | "i" | "a") || tags >= 3
+                {
                     return true;
                 }
             }
@@ -64,15 +69,34 @@ pub fn looks_like_html(value: &str) -> bool {
 /// Keys whose string values are linted when a JSON/YAML file is not a known
 /// export and no keys are configured (compared case-insensitively).
 const PROSE_KEYS: &[&str] = &[
-    "body", "content", "comment", "message", "text", "reply", "response", "answer", "subject",
-    "template", "html", "signature", "greeting", "closing",
+    "body",
+    "content",
+    "comment",
+    "message",
+    "text",
+    "reply",
+    "response",
+    "answer",
+    "subject",
+    "template",
+    "html",
+    "signature",
+    "greeting",
+    "closing",
 ];
 /// Key endings that name prose (`markComment`, `closeComment`, `body_html`,
 /// `replyMessage`, `email_body`).
-const PROSE_KEY_SUFFIXES: &[&str] = &["comment", "message", "body", "reply", "response", "_html", "html"];
+const PROSE_KEY_SUFFIXES: &[&str] = &[
+    "comment", "message", "body", "reply", "response", "_html", "html",
+];
 
-/// Whether a key names prose in the automatic (unconfigured) mode.
+/// Whether a key names prose in the automatic (unconfigured) mode. Keys
+/// starting with `_` or `$` are metadata.
 pub fn is_prose_key(key: &str) -> bool {
+    // `__comment__`, `_note`, `$comment`: notes for maintainers, not replies.
+    if key.starts_with(['_', '$']) {
+        return false;
+    }
     let lower = key.to_ascii_lowercase();
     PROSE_KEYS.contains(&lower.as_str()) || PROSE_KEY_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
@@ -118,7 +142,8 @@ fn pointer_matches(steps: &[String], path: &[PathStep]) -> bool {
     match (steps.first(), path.first()) {
         (None, None) => true,
         (Some(s), _) if s == "**" => {
-            pointer_matches(&steps[1..], path) || (!path.is_empty() && pointer_matches(steps, &path[1..]))
+            pointer_matches(&steps[1..], path)
+                || (!path.is_empty() && pointer_matches(steps, &path[1..]))
         }
         (Some(s), Some(p)) => {
             let ok = s == "*"
@@ -142,7 +167,11 @@ pub struct Selection {
 impl Selection {
     pub fn new(opts: &SourceOptions) -> Selection {
         Selection {
-            patterns: opts.export_keys.iter().map(|k| KeyPattern::parse(k)).collect(),
+            patterns: opts
+                .export_keys
+                .iter()
+                .map(|k| KeyPattern::parse(k))
+                .collect(),
         }
     }
 
@@ -171,22 +200,50 @@ pub fn append_embedded(
         InnerFormat::Markdown => markdown::extract(value, opts),
         InnerFormat::Html => html::extract(value, opts),
     };
-    for mut seg in inner.segments {
-        seg.map = seg.map.compose(map);
-        seg.escape = seg.escape.within(outer);
-        out.segments.push(seg);
+    let mapped = map_embedded(inner, map, outer);
+    out.segments.extend(mapped.segments);
+    out.protected.extend(mapped.protected);
+    out.directives.extend(mapped.directives);
+    if mapped.kind.is_some() {
+        out.kind = mapped.kind;
     }
-    for r in inner.protected {
-        let start = map.start_to_source(r.start);
-        let end = map.end_to_source(r.end).max(start);
-        out.protected.push(start..end);
-    }
-    for mut d in inner.directives {
-        d.offset = map.start_to_source(d.offset);
-        out.directives.push(d);
-    }
-    if inner.kind.is_some() {
-        out.kind = inner.kind;
+}
+
+/// Moves a document extracted from an embedded text into the offsets of the
+/// text's container through `map` (embedded text → container), nesting its
+/// escapes in `outer`.
+pub fn map_embedded(inner: SourceDoc, map: &OffsetMap, outer: Escape) -> SourceDoc {
+    let segments = inner
+        .segments
+        .into_iter()
+        .map(|mut seg| {
+            seg.map = seg.map.compose(map);
+            seg.escape = seg.escape.within(outer);
+            seg
+        })
+        .collect();
+    let protected = inner
+        .protected
+        .into_iter()
+        .map(|r| {
+            let start = map.start_to_source(r.start);
+            let end = map.end_to_source(r.end).max(start);
+            start..end
+        })
+        .collect();
+    let directives = inner
+        .directives
+        .into_iter()
+        .map(|mut d| {
+            d.offset = map.start_to_source(d.offset);
+            d
+        })
+        .collect();
+    SourceDoc {
+        segments,
+        directives,
+        kind: inner.kind,
+        protected,
     }
 }
 
@@ -224,6 +281,8 @@ mod tests {
         assert!(is_prose_key("content_html"));
         assert!(!is_prose_key("title"));
         assert!(!is_prose_key("staleLabel"));
+        assert!(!is_prose_key("__comment__"));
+        assert!(!is_prose_key("$comment"));
         assert!(looks_like_html("Hi,<br>thanks"));
         assert!(looks_like_html("<p>x</p>"));
         assert!(!looks_like_html("a <b>bold</b> [link](x)"));

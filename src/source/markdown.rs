@@ -10,19 +10,28 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::placeholder::{mask, MaskContext, Masked, SegmentBuilder};
-use super::{html, Escape, SourceDoc, SourceOptions};
+use super::placeholder::{self as template, mask, MaskContext, Masked, SegmentBuilder};
+use super::{embed, html, Escape, OffsetMap, SourceDoc, SourceOptions};
 
 /// Splits a Markdown document into prose segments.
 pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
+    extract_nested(text, opts, 0)
+}
+
+/// How deep ```` ```md ```` reply blocks are read inside one another.
+const MAX_REPLY_BLOCK_DEPTH: usize = 3;
+
+fn extract_nested(text: &str, opts: &SourceOptions, depth: usize) -> SourceDoc {
     let mut ctx = MaskContext {
         brackets: opts.bracket_placeholders,
         ..Default::default()
     };
     let body_start = front_matter(text, &mut ctx);
-    let masked = mask(text, 0, &mut ctx);
+    let mut masked = mask(text, 0, &mut ctx);
+    mask_attribute_lists(&mut masked, &mut ctx);
+    mask_docfx_extensions(&mut masked, &mut ctx);
     let mut b = SegmentBuilder::new();
     let mut walker = Walker {
         original: text,
@@ -33,8 +42,11 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         skips: Vec::new(),
         skip: 0,
         inline_code: None,
+        depth,
+        reply_block: None,
     };
     walker.walk(body_start);
+    comment_definitions(&text[body_start..], body_start, &mut ctx);
     let segments = b.finish();
     SourceDoc {
         segments,
@@ -74,6 +86,151 @@ pub fn front_matter(text: &str, ctx: &mut MaskContext) -> usize {
     0
 }
 
+/// Reads directives from the Markdown comment idiom, a link reference
+/// definition that renders as nothing: `[//]: # (tactful-disable minimizing)`
+/// (also `[comment]: #`, `[_]: #`; the body in parentheses or quotes).
+fn comment_definitions(body: &str, base: usize, ctx: &mut MaskContext) {
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        let label_end = trimmed.find("]: #").filter(|_| trimmed.starts_with('['));
+        if let Some(end) = label_end {
+            let label = &trimmed[1..end];
+            let rest = trimmed[end + 4..].trim();
+            let inner = rest
+                .strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .or_else(|| rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')));
+            if matches!(label, "//" | "comment" | "_" | "#") {
+                if let Some(inner) = inner {
+                    ctx.comment(inner, base + pos);
+                }
+            }
+        }
+        pos += line.len();
+    }
+}
+
+/// Masks DocFX extensions (`[!INCLUDE [name](path)]`, `[!div class="x"]`,
+/// `[!VIDEO url]`) as control tags: an include is not prose. Alert markers
+/// (`[!NOTE]`, no space inside) are left to the parser.
+fn mask_docfx_extensions(masked: &mut Masked, ctx: &mut MaskContext) {
+    const MAX_LEN: usize = 1000;
+    let bytes = masked.text.as_bytes();
+    let mut found: Vec<template::Tag> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memmem::find(&bytes[i..], b"[!") {
+        let at = i + off;
+        i = at + 2;
+        let word = bytes[at + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if word == 0 || bytes.get(at + 2 + word) != Some(&b' ') {
+            continue;
+        }
+        // The matching `]`, brackets nested, on one line.
+        let mut depth = 0usize;
+        let mut end = None;
+        for (k, b) in bytes[at..(at + MAX_LEN).min(bytes.len())]
+            .iter()
+            .enumerate()
+        {
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(at + k + 1);
+                        break;
+                    }
+                }
+                b'\n' => break,
+                _ => {}
+            }
+        }
+        let Some(end) = end else { continue };
+        let first = masked.tags.partition_point(|t| t.range.end <= at);
+        if masked.tags.get(first).is_some_and(|t| t.range.start < end) {
+            continue;
+        }
+        found.push(template::Tag {
+            kind: template::TagKind::Control,
+            range: at..end,
+            body: at..at,
+        });
+        i = end;
+    }
+    add_masked_tags(masked, ctx, found);
+}
+
+/// Masks kramdown/Jekyll attribute lists (`{:target="_blank"}`, `{: .note}`,
+/// `{.table}`, `{#id}`) like template comments: markup, never prose.
+fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
+    const MAX_LEN: usize = 300;
+    let bytes = masked.text.as_bytes();
+    let mut found: Vec<template::Tag> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'{', &bytes[i..]) {
+        let at = i + off;
+        i = at + 1;
+        let kind_ok = matches!(bytes.get(at + 1), Some(b':' | b'#' | b'.'))
+            && bytes
+                .get(at + 2)
+                .is_some_and(|b| !b.is_ascii_whitespace() || bytes[at + 1] == b':');
+        if !kind_ok {
+            continue;
+        }
+        // `{#id}` / `{.class}` ending an ATX heading are pulldown-cmark's.
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
+        let heading = bytes[line_start..at]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b'#');
+        if heading && bytes[at + 1] != b':' {
+            continue;
+        }
+        let rest = &bytes[at + 1..(at + MAX_LEN).min(bytes.len())];
+        let Some(close) = rest.iter().position(|b| matches!(b, b'}' | b'{' | b'\n')) else {
+            continue;
+        };
+        if rest[close] != b'}' {
+            continue;
+        }
+        let end = at + 1 + close + 1;
+        let first = masked.tags.partition_point(|t| t.range.end <= at);
+        if masked.tags.get(first).is_some_and(|t| t.range.start < end) {
+            // Overlaps a template tag: not an attribute list.
+            continue;
+        }
+        found.push(template::Tag {
+            kind: template::TagKind::Comment,
+            range: at..end,
+            body: at..at,
+        });
+        i = end;
+    }
+    add_masked_tags(masked, ctx, found);
+}
+
+/// Overwrites extra tags in the masked copy and merges them into its list.
+fn add_masked_tags(masked: &mut Masked, ctx: &mut MaskContext, found: Vec<template::Tag>) {
+    if found.is_empty() {
+        return;
+    }
+    let mut text = std::mem::take(&mut masked.text).into_bytes();
+    for tag in &found {
+        for b in &mut text[tag.range.clone()] {
+            *b = b'x';
+        }
+        ctx.protected.push(tag.range.clone());
+    }
+    // Only ASCII bytes were overwritten, and only whole ASCII-delimited runs.
+    masked.text = String::from_utf8(text).unwrap_or_default();
+    masked.tags.extend(found);
+    masked.tags.sort_by_key(|t| t.range.start);
+}
+
 struct Walker<'a, 'b> {
     original: &'a str,
     masked: &'a Masked,
@@ -85,6 +242,11 @@ struct Walker<'a, 'b> {
     skip: usize,
     /// Start of an inline `<code>`/`<kbd>` element and its closing tag.
     inline_code: Option<(usize, &'static str)>,
+    /// Nesting depth of ```` ```md ```` reply blocks.
+    depth: usize,
+    /// The text of the ```` ```md ```` block being read and its map back to
+    /// the document.
+    reply_block: Option<(String, OffsetMap)>,
 }
 
 const INLINE_CODE_TAGS: &[(&str, &str)] = &[
@@ -109,6 +271,7 @@ impl Walker<'_, '_> {
             match event {
                 Event::Start(tag) => self.start(tag, r),
                 Event::End(tag) => self.end(tag),
+                Event::Text(t) if self.reply_block.is_some() => self.reply_block_text(&t, r),
                 Event::Text(t) => self.text(&t, r),
                 Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) => {
                     if self.visible() {
@@ -122,7 +285,15 @@ impl Walker<'_, '_> {
                     if self.visible() {
                         let src = &self.original[r.clone()];
                         if src.chars().all(char::is_whitespace) && !src.is_empty() {
-                            self.b.push_verbatim(src, r.start);
+                            // May lie inside a multi-line tag: push_span
+                            // turns that into the tag's marker.
+                            self.b.push_span(
+                                self.original,
+                                r,
+                                self.masked,
+                                0,
+                                &mut self.ctx.protected,
+                            );
                         } else {
                             self.b.push_atomic("\n", r.start, r.len());
                         }
@@ -141,6 +312,14 @@ impl Walker<'_, '_> {
 
     fn start(&mut self, tag: Tag, r: Range<usize>) {
         let skips = match tag {
+            Tag::CodeBlock(CodeBlockKind::Fenced(ref info))
+                if is_reply_language(info)
+                    && self.visible()
+                    && self.depth < MAX_REPLY_BLOCK_DEPTH =>
+            {
+                self.reply_block = Some((String::new(), OffsetMap::new()));
+                true
+            }
             Tag::CodeBlock(_) | Tag::MetadataBlock(_) => true,
             Tag::BlockQuote(None) => !self.opts.lint_block_quotes,
             Tag::BlockQuote(Some(_)) => false,
@@ -183,7 +362,42 @@ impl Walker<'_, '_> {
         self.skips.push(skips);
     }
 
+    /// Collects the text of a ```` ```md ```` block (from the original, so
+    /// its template tags are read again by the nested extraction).
+    fn reply_block_text(&mut self, t: &str, r: Range<usize>) {
+        let Some((text, map)) = self.reply_block.as_mut() else {
+            return;
+        };
+        match self.original.get(r.clone()) {
+            Some(src) if self.masked.text.get(r.clone()) == Some(t) => {
+                map.push_verbatim(text.len(), r.start, src.len());
+                text.push_str(src);
+            }
+            _ => {
+                map.push_atomic(text.len(), t.len(), r.start, r.len());
+                text.push_str(t);
+            }
+        }
+    }
+
+    /// Lints a finished ```` ```md ```` block as its own Markdown document.
+    fn finish_reply_block(&mut self) {
+        let Some((text, map)) = self.reply_block.take() else {
+            return;
+        };
+        let inner = extract_nested(&text, self.opts, self.depth + 1);
+        let mapped = embed::map_embedded(inner, &map, Escape::None);
+        for seg in mapped.segments {
+            self.b.push_segment(seg);
+        }
+        self.ctx.protected.extend(mapped.protected);
+        self.ctx.directives.extend(mapped.directives);
+    }
+
     fn end(&mut self, tag: TagEnd) {
+        if tag == TagEnd::CodeBlock {
+            self.finish_reply_block();
+        }
         if self.skips.pop() == Some(true) {
             self.skip = self.skip.saturating_sub(1);
         }
@@ -238,7 +452,10 @@ impl Walker<'_, '_> {
         let mut from = 0;
         while let Some(open) = h[from..].find("<!--") {
             let body_start = from + open + 4;
-            let body_end = h[body_start..].find("-->").map(|e| body_start + e).unwrap_or(h.len());
+            let body_end = h[body_start..]
+                .find("-->")
+                .map(|e| body_start + e)
+                .unwrap_or(h.len());
             // Template tags inside the comment were masked; read the original.
             let src = (r.start + body_start)..(r.start + body_end);
             if let Some(body) = self.original.get(src.clone()) {
@@ -247,6 +464,14 @@ impl Walker<'_, '_> {
             from = (body_end + 3).min(h.len());
         }
     }
+}
+
+/// Whether a fenced block's info string marks a reply written in Markdown
+/// (```` ```md ````, ```` ```markdown ````): saved-reply collections keep
+/// each reply in one, so its text is prose, not code.
+fn is_reply_language(info: &str) -> bool {
+    let lang = info.split([' ', '{', ',']).next().unwrap_or("");
+    lang.eq_ignore_ascii_case("md") || lang.eq_ignore_ascii_case("markdown")
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -317,7 +542,19 @@ mod tests {
     fn blocks_become_segments() {
         let src = "# Title {#anchor}\n\nYou **must** pay.\nNow.\n\n- one\n- two *x*\n\n| a | b |\n|---|---|\n| c | d |\n";
         let doc = md(src);
-        assert_eq!(texts(&doc), vec!["Title", "You must pay.\nNow.", "one", "two x", "a", "b", "c", "d"]);
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "Title",
+                "You must pay.\nNow.",
+                "one",
+                "two x",
+                "a",
+                "b",
+                "c",
+                "d"
+            ]
+        );
         // A range crossing `**` is not contiguous; one inside a run is.
         let seg = &doc.segments[1];
         assert!(!seg.to_source(0..8).1);
@@ -336,8 +573,17 @@ mod tests {
             vec!["Run \u{E000} at \u{E000} or \u{E000} or the docs \u{E000}."]
         );
         for r in &doc.protected {
-            assert!(["`just do it`", "https://x.com/simply", "<https://y.com/easy>", "![simply](i.png)"]
-                .contains(&&src[r.clone()]), "{:?}", &src[r.clone()]);
+            assert!(
+                [
+                    "`just do it`",
+                    "https://x.com/simply",
+                    "<https://y.com/easy>",
+                    "![simply](i.png)"
+                ]
+                .contains(&&src[r.clone()]),
+                "{:?}",
+                &src[r.clone()]
+            );
         }
     }
 
@@ -369,7 +615,14 @@ mod tests {
     fn html_comments_hold_directives_and_inline_html_is_markup() {
         let src = "<!-- tactful-disable-next-line minimizing -->\nIt is <b>simply</b> done.<br>Next <code>just x</code> line.\n\n<div>\n<p>Block html text</p>\n</div>\n\n<!-- tactful: kind=internal-note -->\n";
         let doc = md(src);
-        assert_eq!(texts(&doc), vec!["It is simply done.", "Next \u{E000} line.", "Block html text"]);
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "It is simply done.",
+                "Next \u{E000} line.",
+                "Block html text"
+            ]
+        );
         assert_eq!(doc.directives.len(), 1);
         assert_eq!(doc.kind, Some(crate::model::Kind::InternalNote));
         assert_eq!(doc.segments[2].escape, Escape::Html);
@@ -382,9 +635,66 @@ mod tests {
         let doc = md(src);
         assert_eq!(
             texts(&doc),
-            vec!["See the guide for help, \u{E000}.", "Hi \u{E001}friend", "\u{E001}there\u{E001}!"]
+            vec![
+                "See the guide for help, \u{E000}.",
+                "Hi \u{E001}friend",
+                "\u{E001}there\u{E001}!"
+            ]
         );
-        assert!(doc.protected.iter().any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+        assert!(doc
+            .protected
+            .iter()
+            .any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+    }
+
+    #[test]
+    fn comment_definitions_hold_directives() {
+        let src = "Hi.\n\n[//]: # (tactful-disable-next-line minimizing)\nJust do it.\n\n[comment]: # \"tactful: kind=kb\"\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Hi.", "Just do it."]);
+        assert_eq!(doc.directives.len(), 1);
+        assert_eq!(doc.directives[0].offset, 5);
+        assert_eq!(doc.kind, Some(crate::model::Kind::Kb));
+    }
+
+    #[test]
+    fn docfx_includes_are_control_tags_but_alerts_stay() {
+        let src = "[!INCLUDE [Third-party disclaimer](../includes/x.md)]\n\n> [!NOTE]\n> Restart [!div class=\"x\"] it.\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Restart \u{E001} it."]);
+        assert_eq!(
+            texts(&md("> [!note]\n> Lower-case alert.\n")),
+            vec!["Lower-case alert."]
+        );
+    }
+
+    #[test]
+    fn markdown_reply_blocks_are_prose() {
+        let src = "- **Duplicate**\n\n  ```md\n  Thanks, {{ author }}!\n\n  You **simply** missed it.\n  ```\n\n```sh\nsimply run\n```\n";
+        let doc = md(src);
+        assert_eq!(
+            texts(&doc),
+            vec!["Duplicate", "Thanks, \u{E000}!", "You simply missed it."]
+        );
+        let seg = &doc.segments[2];
+        let at = seg.text.find("simply").unwrap();
+        let (r, ok) = seg.to_source(at..at + 6);
+        assert!(ok);
+        assert_eq!(&src[r], "simply");
+        assert!(doc
+            .protected
+            .iter()
+            .any(|r| &src[r.clone()] == "{{ author }}"));
+        // Nested reply blocks stop at a fixed depth (no quadratic blow-up).
+        let deep = "```md\n".repeat(2_000);
+        let _ = md(&deep);
+    }
+
+    #[test]
+    fn kramdown_attribute_lists_are_markup() {
+        let src = "[Duck.ai](https://duck.ai){:target=\"\\_blank\"}{:rel=\"noopener\"} is free.\n{: .note}\n\n| a |\n|---|\n| b |\n{.table-regular}\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Duck.ai is free.\n", "a", "b"]);
     }
 
     #[test]
