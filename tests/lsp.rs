@@ -656,3 +656,34 @@ fn a_huge_document_does_not_stall_the_others() {
     }
     c.shutdown();
 }
+
+#[test]
+fn one_keystroke_in_a_large_article_relints_only_its_block() {
+    let ws = workspace("");
+    let mut c = start(ws.path(), full_caps(false));
+    let uri = doc_uri(ws.path(), "kb/article.md");
+    let para = "To change the plan, you simply open Settings and pick another one. ";
+    let mut text = String::new();
+    while text.len() < 200_000 {
+        text.push_str(&para.repeat(3));
+        text.push_str("\n\n");
+    }
+    c.open(&uri, "markdown", 1, &text);
+    let before = house(&c.diagnostics(&uri, 1));
+    let hook = c.request("tactful/debug/document", json!({"uri": uri}));
+    assert_eq!(hook["lastLint"]["kind"], "kb");
+    assert_eq!(hook["lastLint"]["blockMode"], true);
+    // Type one character in the middle of paragraph 100.
+    c.change(&uri, 2, range(200, 10, 200, 10), "x");
+    let after = house(&c.diagnostics(&uri, 2));
+    assert_eq!(after.len(), before.len());
+    let hook = c.request("tactful/debug/document", json!({"uri": uri}));
+    assert_eq!(hook["lastLint"]["version"], 2);
+    let linted = hook["lastLint"]["lintedBytes"].as_u64().unwrap();
+    assert!(linted < 3 * para.len() as u64 + 10, "re-linted {linted} bytes");
+    // Findings after the edit moved with the text; those before did not.
+    assert_eq!(after[0]["range"], before[0]["range"]);
+    let last = after.last().unwrap();
+    assert_eq!(last["range"], before.last().unwrap()["range"]);
+    c.shutdown();
+}
