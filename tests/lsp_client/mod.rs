@@ -16,7 +16,10 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Client {
     child: Child,
     stdin: ChildStdin,
-    rx: Receiver<Value>,
+    rx: Receiver<(Instant, Value)>,
+    /// When the message last returned by `recv_until` was read off the pipe
+    /// (before parsing it).
+    pub last_arrival: Option<Instant>,
     next_id: i64,
     /// Notifications and server requests not consumed yet.
     pub backlog: VecDeque<Value>,
@@ -81,8 +84,9 @@ impl Client {
                 if r.read_exact(&mut body).is_err() {
                     return;
                 }
+                let at = Instant::now();
                 let v: Value = serde_json::from_slice(&body).expect("server sent invalid JSON");
-                if tx.send(v).is_err() {
+                if tx.send((at, v)).is_err() {
                     return;
                 }
             }
@@ -91,6 +95,7 @@ impl Client {
             child,
             stdin,
             rx,
+            last_arrival: None,
             next_id: 1,
             backlog: VecDeque::new(),
             settings: Value::Null,
@@ -161,12 +166,13 @@ impl Client {
     /// backlog (server requests are answered on the way).
     pub fn recv_until(&mut self, mut want: impl FnMut(&Value) -> bool) -> Value {
         if let Some(i) = self.backlog.iter().position(&mut want) {
+            self.last_arrival = None;
             return self.backlog.remove(i).unwrap();
         }
         let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let msg = match self.rx.recv_timeout(left) {
+            let (at, msg) = match self.rx.recv_timeout(left) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for a message"),
                 Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
@@ -174,11 +180,13 @@ impl Client {
             if msg.get("method").is_some() && msg.get("id").is_some() {
                 self.answer(&msg);
                 if want(&msg) {
+                    self.last_arrival = Some(at);
                     return msg;
                 }
                 continue;
             }
             if want(&msg) {
+                self.last_arrival = Some(at);
                 return msg;
             }
             self.backlog.push_back(msg);
@@ -213,12 +221,16 @@ impl Client {
 
     /// Moves every message already received into the backlog.
     pub fn drain(&mut self) {
-        while let Ok(msg) = self.rx.try_recv() {
+        while let Ok((_, msg)) = self.rx.try_recv() {
             if msg.get("method").is_some() && msg.get("id").is_some() {
                 self.answer(&msg);
             }
             self.backlog.push_back(msg);
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// `initialize` + `initialized` with the given capabilities and options.
