@@ -131,8 +131,21 @@ fn main() {
     let ws = tempfile::tempdir().unwrap();
     let root = ws.path();
     std::fs::create_dir_all(root.join("kb")).unwrap();
-    let reply = text_of("macros", 5 * 1024);
+    // A reply with some of the wording tactful flags, padded with corpus text.
+    let flagged = "Hi guys,\n\nSorry for any inconvenience. You simply need to restart the app, \
+                   that's our policy. We'll get back to you ASAP.\n\n";
+    let reply = format!("{flagged}{}", text_of("macros", 5 * 1024 - flagged.len()));
     let article = text_of("kb", 1024 * 1024);
+    // The same size with a finding in every paragraph (published capped).
+    let noisy = {
+        let para = "To change the plan, you simply open Settings. Unfortunately we can't refund it. ";
+        let mut t = String::new();
+        while t.len() < 1024 * 1024 {
+            t.push_str(para);
+            t.push_str("\n\n");
+        }
+        t
+    };
     println!(
         "tactful lsp benchmark (corpus: {})",
         if corpus().is_dir() { "shared" } else { "synthetic" }
@@ -166,6 +179,7 @@ fn main() {
     for (label, name, text, edits) in [
         ("5 KB reply", "reply.md", &reply, 400),
         ("1 MB article", "kb/article.md", &article, 200),
+        ("1 MB article, dense findings", "kb/noisy.md", &noisy, 100),
     ] {
         let (t, n) = edit_latency(root, name, text, edits);
         println!(
@@ -177,38 +191,27 @@ fn main() {
         );
     }
 
-    // RSS with 100 open documents (corpus macros and articles, ~5 KB each).
-    let mut files = Vec::new();
-    corpus_files(&corpus().join("macros"), &["md"], &mut files);
-    corpus_files(&corpus().join("kb"), &["md"], &mut files);
+    // RSS with 100 open documents of about 5 KB (corpus articles, cut).
     let mut c = Client::spawn();
     c.timeout = Duration::from_secs(120);
     c.initialize_with_root(full_caps(false), root);
     let before = rss_kib(c.pid()).unwrap_or(0);
-    let mut opened = 0;
     let mut bytes = 0;
-    for (i, f) in files.iter().enumerate() {
-        if opened == 100 {
-            break;
+    let opened = 100;
+    for i in 0..opened {
+        let mut start = i * 5 * 1024 + 1;
+        while !article.is_char_boundary(start) {
+            start += 1;
         }
-        let Ok(t) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        if t.len() > 20_000 {
-            continue;
+        let mut end = (start + 5 * 1024).min(article.len());
+        while !article.is_char_boundary(end) {
+            end -= 1;
         }
-        let uri = lsp_client::file_uri(&root.join(format!("doc{i}.md")));
-        c.open(&uri, "markdown", 1, &t);
+        let name = if i % 2 == 0 { format!("kb/doc{i}.md") } else { format!("reply{i}.md") };
+        let uri = lsp_client::file_uri(&root.join(name));
+        c.open(&uri, "markdown", 1, &article[start..end]);
         c.diagnostics(&uri, 1);
-        opened += 1;
-        bytes += t.len();
-    }
-    while opened < 100 {
-        let uri = lsp_client::file_uri(&root.join(format!("syn{opened}.md")));
-        c.open(&uri, "markdown", 1, &reply);
-        c.diagnostics(&uri, 1);
-        opened += 1;
-        bytes += reply.len();
+        bytes += end - start;
     }
     let after = rss_kib(c.pid()).unwrap_or(0);
     println!(

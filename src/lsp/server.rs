@@ -87,7 +87,7 @@ fn content_modified() -> Error {
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
-        Backend {
+        let backend = Backend {
             client,
             state: Arc::new(State {
                 docs: Documents::default(),
@@ -97,7 +97,13 @@ impl Backend {
                 shut_down: AtomicBool::new(false),
                 test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
             }),
-        }
+        };
+        // Compile the default packs while the client is still initializing.
+        let state = backend.state.clone();
+        tokio::task::spawn_blocking(move || {
+            state.workspace.default_linter();
+        });
+        backend
     }
 
     /// Starts the lint worker of a freshly opened document.
@@ -469,7 +475,14 @@ impl LanguageServer for Backend {
                 roots.push(root);
             }
         }
-        self.state.workspace.set_roots(roots);
+        self.state.workspace.set_roots(roots.clone());
+        // Load each folder's config while the client finishes initializing.
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            for root in roots {
+                state.workspace.warm(&root);
+            }
+        });
         if let Err(e) = LspSettings::from_json(&init_opts).map(|s| {
             self.state.workspace.set_lsp_settings(s);
         }) {

@@ -6,13 +6,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use serde::Deserialize;
 
 use crate::config::{self, ConfigError, Resolved};
 use crate::lint::{FileSettings, Linter};
-use crate::model::{Finding, Severity};
+use crate::model::{Finding, Kind, Severity};
 use crate::source::Format;
 
 /// LSP settings (the `tactful` section). They override `tactful.toml`.
@@ -102,13 +104,14 @@ pub struct Workspace {
     roots: RwLock<Vec<PathBuf>>,
     lsp: RwLock<Arc<LspSettings>>,
     generation: AtomicU64,
+    /// Changes when files on disk may have changed (config files reload).
+    file_generation: AtomicU64,
     /// Folder → the config file governing it.
     discovered: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Config file → what loading it gave.
     loaded: Mutex<HashMap<PathBuf, Loaded>>,
-    /// Built-in defaults per folder, for documents without a config file.
-    defaults_by_root: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
-    defaults: Linter,
+    /// The embedded packs compiled once, for documents without a config file.
+    defaults: OnceLock<Linter>,
     errors_changed: AtomicBool,
 }
 
@@ -118,10 +121,10 @@ impl Workspace {
             roots: RwLock::new(Vec::new()),
             lsp: RwLock::new(Arc::new(LspSettings::default())),
             generation: AtomicU64::new(1),
+            file_generation: AtomicU64::new(1),
             discovered: Mutex::new(HashMap::new()),
             loaded: Mutex::new(HashMap::new()),
-            defaults_by_root: Mutex::new(HashMap::new()),
-            defaults: Linter::default_packs(),
+            defaults: OnceLock::new(),
             errors_changed: AtomicBool::new(false),
         }
     }
@@ -135,10 +138,6 @@ impl Workspace {
     }
 
     pub fn set_roots(&self, roots: Vec<PathBuf>) {
-        self.defaults_by_root
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
         *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
         self.bump();
     }
@@ -193,6 +192,7 @@ impl Workspace {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+        self.file_generation.fetch_add(1, Ordering::SeqCst);
         self.bump();
     }
 
@@ -209,7 +209,7 @@ impl Workspace {
     /// stale. A file that fails to load records its error and keeps serving
     /// its last good config (or the defaults when it never loaded).
     fn resolved(&self, file: &Path) -> Option<Arc<Resolved>> {
-        let generation = self.generation();
+        let generation = self.file_generation.load(Ordering::SeqCst);
         {
             let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(l) = map.get(file) {
@@ -243,18 +243,59 @@ impl Workspace {
         entry.good.clone()
     }
 
-    fn defaults_for(&self, path: &Path) -> Arc<Resolved> {
+    /// The linter over the embedded packs (compiled on first use; call
+    /// early from a blocking thread to have it ready).
+    pub fn default_linter(&self) -> Linter {
+        self.defaults.get_or_init(Linter::default_packs).clone()
+    }
+
+    /// Settings for a document no config governs: the built-in kind globs
+    /// (the same as `Resolved::defaults`, without compiling its linter) and
+    /// the format from the file name.
+    fn default_settings(&self, path: &Path) -> FileSettings {
+        static GLOBS: OnceLock<Option<(GlobSet, GlobSet)>> = OnceLock::new();
+        let globs = GLOBS.get_or_init(|| {
+            let set = |globs: &[&str]| {
+                let mut b = GlobSetBuilder::new();
+                for g in globs {
+                    b.add(Glob::new(g).ok()?);
+                }
+                b.build().ok()
+            };
+            Some((
+                set(&config::DEFAULT_NOTE_GLOBS)?,
+                set(&config::DEFAULT_KB_GLOBS)?,
+            ))
+        });
         let root = self
             .root_of(path)
             .or_else(|| path.parent().map(Path::to_path_buf))
             .unwrap_or_default();
-        let mut map = self
-            .defaults_by_root
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        map.entry(root.clone())
-            .or_insert_with(|| Arc::new(Resolved::defaults(&root)))
-            .clone()
+        let rel = path.strip_prefix(&root).unwrap_or(path);
+        let is = |set: &GlobSet| set.is_match(rel) || set.is_match(path);
+        let kind = match globs {
+            Some((notes, _)) if is(notes) => Kind::InternalNote,
+            Some((_, kb)) if is(kb) => Kind::Kb,
+            _ => Kind::Reply,
+        };
+        FileSettings {
+            format: Format::from_path(&path.to_string_lossy()),
+            kind,
+            ..FileSettings::default()
+        }
+    }
+
+    /// Loads what documents under `dir` will need (its config, or the
+    /// default linter) so the first lint does not pay for it.
+    pub fn warm(&self, dir: &Path) {
+        match self.config_file(&dir.join("_")) {
+            Some(file) => {
+                self.resolved(&file);
+            }
+            None => {
+                self.default_linter();
+            }
+        }
     }
 
     /// The linter and settings for a document. May read config files.
@@ -267,11 +308,8 @@ impl Workspace {
         let (linter, mut settings) = match (&resolved, path) {
             (Some(r), Some(p)) => (r.linter.clone(), r.settings_for(p)),
             (Some(r), None) => (r.linter.clone(), FileSettings::default()),
-            (None, Some(p)) => {
-                let defaults = self.defaults_for(p);
-                (defaults.linter.clone(), defaults.settings_for(p))
-            }
-            (None, None) => (self.defaults.clone(), FileSettings::default()),
+            (None, Some(p)) => (self.default_linter(), self.default_settings(p)),
+            (None, None) => (self.default_linter(), FileSettings::default()),
         };
         if let Some(format) = format {
             settings.format = format;
