@@ -129,12 +129,17 @@ impl Backend {
                     publish_config_errors(&state, &client).await;
                 }
                 match run {
-                    Ok((c, analysis)) => {
+                    Ok((c, mut analysis)) => {
                         cache = c;
-                        let analysis = Arc::new(analysis);
                         let version = analysis.version;
-                        let diagnostics = analysis.diagnostics.clone();
-                        if state.docs.store(&uri, analysis) && !caps.pull_diagnostics {
+                        // Pushed diagnostics are not kept (code actions
+                        // convert the few they need again).
+                        let diagnostics = if caps.pull_diagnostics {
+                            Vec::new()
+                        } else {
+                            std::mem::take(&mut analysis.diagnostics)
+                        };
+                        if state.docs.store(&uri, Arc::new(analysis)) && !caps.pull_diagnostics {
                             client
                                 .publish_diagnostics(uri.clone(), diagnostics, Some(version))
                                 .await;

@@ -54,8 +54,9 @@ pub fn text_edit(doc: &TextDocument, edit: &Edit, enc: Encoding) -> TextEdit {
     )
 }
 
-/// A diagnostic for a finding. `data` carries the rule and every fix as LSP
-/// edits, so a code action can be built from the diagnostic alone.
+/// A diagnostic for a finding. `data` names the rule and the document
+/// version it was computed for; code actions look the finding up by range in
+/// the analysis of that version.
 pub fn diagnostic(
     f: &Finding,
     doc: &TextDocument,
@@ -63,17 +64,6 @@ pub fn diagnostic(
     linter: &Linter,
     docs_base: Option<&str>,
 ) -> Diagnostic {
-    let fixes: Vec<_> = f
-        .fixes
-        .iter()
-        .map(|fix| {
-            json!({
-                "title": fix.title,
-                "preferred": fix.preferred,
-                "edits": fix.edits.iter().map(|e| text_edit(doc, e, enc)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
     Diagnostic {
         range: range(doc, f.range.clone(), enc),
         severity: Some(severity(f.severity)),
@@ -87,7 +77,7 @@ pub fn diagnostic(
             "rule": &*f.rule,
             "category": f.category.id(),
             "version": doc.version(),
-            "fixes": fixes,
+            "fixes": f.fixes.len(),
         })),
         ..Diagnostic::default()
     }
