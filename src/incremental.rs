@@ -154,7 +154,7 @@ impl IncrementalLint {
             blocks.push(Block {
                 range: range.clone(),
                 findings: result.findings,
-                words: part.split_whitespace().count(),
+                words: crate::score::word_count(part),
             });
         }
         for (mut block, range) in tail.into_iter().zip(&ranges[ranges.len() - back..]) {

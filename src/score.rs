@@ -16,7 +16,7 @@ impl Summary {
     /// (error 12, warning 6, info 3, hint 1), scaled down for long documents
     /// (the penalty is divided by words/250 once a document passes 250 words).
     pub fn of(findings: &[Finding], text: &str) -> Summary {
-        Summary::of_words(findings, text.split_whitespace().count())
+        Summary::of_words(findings, word_count(text))
     }
 
     /// [`Summary::of`] with the word count already known (the language
@@ -38,4 +38,19 @@ impl Summary {
         let score = (100.0 - penalty / scale).clamp(0.0, 100.0).round() as u8;
         Summary { counts, score }
     }
+}
+
+/// Words in a text: runs of non-whitespace bytes (ASCII whitespace splits;
+/// fast, and close enough for scaling a score).
+pub fn word_count(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+    }
+    n
 }
