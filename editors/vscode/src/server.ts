@@ -67,6 +67,10 @@ export function findServer(
     };
   }
   const bundled = path.join(extensionPath, "server", EXE);
+  if (process.platform !== "win32" && fs.existsSync(bundled) && !isExecutableFile(bundled)) {
+    // Some VSIX installers drop the executable bit; restore it.
+    try { fs.chmodSync(bundled, 0o755); } catch { /* read-only install: fall through to PATH */ }
+  }
   if (isExecutableFile(bundled)) return { found: { command: bundled, source: "bundled" } };
   const onPath = findOnPath();
   if (onPath !== undefined) return { found: { command: onPath, source: "path" } };
