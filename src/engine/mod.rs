@@ -1,19 +1,462 @@
-//! The compiled rule set: one Aho-Corasick automaton over every pattern's
-//! anchor, plus verifiers and the engine checks. (Being built.)
+//! The compiled rule set: every pattern's anchor in one Aho-Corasick
+//! automaton, verified on tokens; guards, engine checks and directives applied.
 
-use crate::model::{Finding, Kind};
-use crate::source::SourceDoc;
+pub mod automaton;
+pub mod checks;
+pub mod matcher;
+pub mod rewrite;
+pub mod tokenize;
 
-#[derive(Debug, Default)]
-pub struct Engine {}
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use automaton::Automaton;
+use matcher::Match;
+use tokenize::Tokens;
+
+use crate::model::{Finding, Fix, Kind, Severity};
+use crate::rules::{self, Check, PackError, Pattern, Rule};
+use crate::source::{DirectiveKind, Segment, SourceDoc};
+
+/// Who a compiled pattern belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A rule's `match` pattern.
+    Rule(u32),
+    /// A check rule's param list (rule index, param key index).
+    Param(u32, u16),
+}
+
+#[derive(Debug)]
+struct Compiled {
+    pattern: Pattern,
+    owner: Owner,
+    /// (min, max) tokens consumed by the elements before each element.
+    prefix: Vec<(usize, usize)>,
+}
+
+/// Rule set compiled for linting.
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<Rule>,
+    by_id: HashMap<Arc<str>, usize>,
+    compiled: Vec<Compiled>,
+    automaton: Automaton,
+    /// Param keys of check rules, indexed by `Owner::Param`'s second field.
+    param_keys: Vec<&'static str>,
+    allow: Vec<Pattern>,
+}
+
+/// Severity or `off`, per rule id or category id.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Rule id or category id → None (off) or a severity.
+    pub levels: HashMap<String, Option<Severity>>,
+    /// Phrases never flagged (product names, house phrases), as patterns.
+    pub allow: Vec<String>,
+}
+
+/// A pattern hit of a check's param list, in one segment.
+#[derive(Debug, Clone)]
+pub struct ParamHit {
+    pub rule: u32,
+    pub key: &'static str,
+    pub segment: usize,
+    pub tokens: Range<usize>,
+    pub source: Range<usize>,
+}
+
+/// What linting one segment produced: its findings and the facts the
+/// document-level checks need. Everything is in source offsets.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentLint {
+    pub findings: Vec<Finding>,
+    pub hits: Vec<ParamHit>,
+    /// Words in the segment.
+    pub words: usize,
+}
+
+const PARAM_KEYS: &[&str] = &[
+    "words",
+    "bad_news",
+    "problem",
+    "acknowledge",
+    "apology",
+    "action",
+    "passive",
+    "owner",
+];
 
 impl Engine {
-    pub fn default_packs() -> Engine {
-        Engine {}
+    /// Compiles rules with overrides applied (rules turned off are dropped).
+    pub fn new(mut rules: Vec<Rule>, overrides: &Overrides) -> Result<Engine, PackError> {
+        rules.retain_mut(|r| {
+            let level = overrides
+                .levels
+                .get(r.id.as_ref())
+                .or_else(|| overrides.levels.get(r.category.id()))
+                .copied();
+            match level {
+                Some(None) => false,
+                Some(Some(s)) => {
+                    r.severity = s;
+                    true
+                }
+                None => true,
+            }
+        });
+        let mut allow = Vec::new();
+        for a in &overrides.allow {
+            let p = rules::pattern::parse(a).map_err(|e| PackError {
+                file: "tactful.toml".into(),
+                line: 0,
+                column: 0,
+                message: format!("allow: {e}"),
+            })?;
+            allow.push(p);
+        }
+        let mut compiled = Vec::new();
+        let mut anchors = Vec::new();
+        let mut push =
+            |pattern: Pattern, owner: Owner, compiled: &mut Vec<Compiled>| -> Result<(), String> {
+                let a = automaton::anchors_for(&pattern.elems)?;
+                let mut prefix = Vec::with_capacity(pattern.elems.len());
+                for i in 0..pattern.elems.len() {
+                    prefix.push(rules::pattern::seq_width(&pattern.elems[..i]));
+                }
+                anchors.push((compiled.len() as u32, a));
+                compiled.push(Compiled {
+                    pattern,
+                    owner,
+                    prefix,
+                });
+                Ok(())
+            };
+        for (ri, r) in rules.iter().enumerate() {
+            for p in &r.patterns {
+                push(p.clone(), Owner::Rule(ri as u32), &mut compiled).map_err(|m| PackError {
+                    file: r.pack.to_string(),
+                    line: 0,
+                    column: 0,
+                    message: format!("rule {}: {m}", r.id),
+                })?;
+            }
+            if r.check.is_some() {
+                for (ki, key) in PARAM_KEYS.iter().enumerate() {
+                    for s in r.param_strings(key) {
+                        let p = rules::pattern::parse(&s).map_err(|e| PackError {
+                            file: r.pack.to_string(),
+                            line: 0,
+                            column: 0,
+                            message: format!("rule {} params.{key}: {e}", r.id),
+                        })?;
+                        push(p, Owner::Param(ri as u32, ki as u16), &mut compiled).map_err(
+                            |m| PackError {
+                                file: r.pack.to_string(),
+                                line: 0,
+                                column: 0,
+                                message: format!("rule {} params.{key} {s:?}: {m}", r.id),
+                            },
+                        )?;
+                    }
+                }
+            }
+        }
+        let automaton = Automaton::build(&anchors);
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Ok(Engine {
+            rules,
+            by_id,
+            compiled,
+            automaton,
+            param_keys: PARAM_KEYS.to_vec(),
+            allow,
+        })
     }
 
-    /// Lints an extracted document; findings are in source byte offsets.
-    pub fn lint(&self, _text: &str, _doc: &SourceDoc, _kind: Kind) -> Vec<Finding> {
-        Vec::new()
+    /// The embedded default packs, no overrides.
+    pub fn default_packs() -> Engine {
+        let rules =
+            rules::default_rules().expect("embedded rule packs are valid (checked by tests)");
+        Engine::new(rules, &Overrides::default())
+            .expect("embedded rule packs compile (checked by tests)")
     }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.by_id.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// Lints an extracted document; findings are in source byte offsets,
+    /// sorted by position.
+    pub fn lint(&self, src: &str, doc: &SourceDoc, kind: Kind) -> Vec<Finding> {
+        let parts: Vec<SegmentLint> = doc
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(i, seg)| self.lint_segment(src, doc, i, seg, kind))
+            .collect();
+        self.finish(src, doc, kind, parts)
+    }
+
+    /// Lints one segment on its own (the unit an editor can cache).
+    pub fn lint_segment(
+        &self,
+        src: &str,
+        doc: &SourceDoc,
+        index: usize,
+        seg: &Segment,
+        kind: Kind,
+    ) -> SegmentLint {
+        let toks = tokenize::tokenize(&seg.text);
+        let mut out = SegmentLint {
+            words: toks
+                .tokens
+                .iter()
+                .filter(|t| t.kind == tokenize::TokenKind::Word)
+                .count(),
+            ..Default::default()
+        };
+        if toks.tokens.is_empty() {
+            return out;
+        }
+        // Candidates from the automaton, verified.
+        let mut raw: Vec<(u32, Match)> = Vec::new();
+        self.automaton.candidates(&toks.norm, |pat, elem, pos| {
+            let Some(t) = toks.token_at_norm(pos) else {
+                return;
+            };
+            let c = &self.compiled[pat as usize];
+            if let Owner::Rule(ri) = c.owner {
+                if !self.rules[ri as usize].applies_to(kind) {
+                    return;
+                }
+            }
+            let (lo, hi) = c.prefix[elem as usize];
+            let first = t.saturating_sub(hi);
+            let last = t.saturating_sub(lo);
+            for s in first..=last {
+                if let Some(mt) = matcher::match_at(&toks, &c.pattern.elems, s) {
+                    if mt.tokens.start <= t && t < mt.tokens.end {
+                        raw.push((pat, mt));
+                        break;
+                    }
+                }
+            }
+        });
+        raw.sort_by_key(|(p, m)| {
+            (
+                self.owner_rule(*p),
+                m.tokens.start,
+                std::cmp::Reverse(m.tokens.end),
+                *p,
+            )
+        });
+        raw.dedup_by(|b, a| a.0 == b.0 && a.1.tokens.start == b.1.tokens.start);
+        let site = rewrite::Site {
+            src,
+            seg,
+            toks: &toks,
+            protected: &doc.protected,
+        };
+        let mut last_end: HashMap<u32, usize> = HashMap::new();
+        for (pat, mt) in raw {
+            let c = &self.compiled[pat as usize];
+            match c.owner {
+                Owner::Param(ri, ki) => {
+                    if toks.tokens[mt.tokens.start..mt.tokens.end]
+                        .iter()
+                        .all(|t| t.quoted)
+                    {
+                        continue;
+                    }
+                    let key = self.param_keys[ki as usize];
+                    if out
+                        .hits
+                        .iter()
+                        .any(|h| h.rule == ri && h.key == key && h.tokens.start == mt.tokens.start)
+                    {
+                        continue;
+                    }
+                    let (source, _) = rewrite::token_source(&site, mt.tokens.clone());
+                    out.hits.push(ParamHit {
+                        rule: ri,
+                        key,
+                        segment: index,
+                        tokens: mt.tokens.clone(),
+                        source,
+                    });
+                }
+                Owner::Rule(ri) => {
+                    // One finding per rule per stretch of text.
+                    if last_end.get(&ri).is_some_and(|&e| mt.tokens.start < e) {
+                        continue;
+                    }
+                    let rule = &self.rules[ri as usize];
+                    if self.suppressed(rule, &toks, &mt) {
+                        continue;
+                    }
+                    last_end.insert(ri, mt.tokens.end);
+                    out.findings.push(self.finding(&site, rule, &mt));
+                }
+            }
+        }
+        // Local engine checks.
+        for (ri, rule) in self.rules.iter().enumerate() {
+            match rule.check {
+                Some(Check::AllCaps | Check::Exclamation | Check::WallOfText)
+                    if rule.applies_to(kind) =>
+                {
+                    checks::local(self, ri as u32, rule, &site, &out.hits, &mut out.findings);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn owner_rule(&self, pat: u32) -> u32 {
+        match self.compiled[pat as usize].owner {
+            Owner::Rule(r) | Owner::Param(r, _) => r,
+        }
+    }
+
+    /// Whether guards, quotes or the allow list silence a match.
+    fn suppressed(&self, rule: &Rule, toks: &Tokens, mt: &Match) -> bool {
+        let span = &toks.tokens[mt.tokens.start..mt.tokens.end];
+        if span.iter().all(|t| t.quoted) {
+            return true;
+        }
+        let sentence = toks.sentences[toks.tokens[mt.tokens.start].sentence as usize].clone();
+        let overlaps = |m: &Match| m.tokens.start < mt.tokens.end && mt.tokens.start < m.tokens.end;
+        if rule.unless.iter().any(|p| {
+            matcher::find_in(toks, &p.elems, sentence.clone())
+                .iter()
+                .any(overlaps)
+        }) {
+            return true;
+        }
+        if rule
+            .unless_sentence
+            .iter()
+            .any(|p| !matcher::find_in(toks, &p.elems, sentence.clone()).is_empty())
+        {
+            return true;
+        }
+        self.allow.iter().any(|p| {
+            matcher::find_in(toks, &p.elems, sentence.clone())
+                .iter()
+                .any(overlaps)
+        })
+    }
+
+    fn finding(&self, site: &rewrite::Site, rule: &Rule, mt: &Match) -> Finding {
+        let (range, _) = rewrite::token_source(site, mt.tokens.clone());
+        let matched = &site.src[range.clone()];
+        let mut fixes = Vec::new();
+        for (i, template) in rule.fixes.iter().enumerate() {
+            if let Some((edit, deletion)) = rewrite::build(site, mt, template) {
+                if fixes.iter().any(|f: &Fix| f.edits[0] == edit) {
+                    continue;
+                }
+                fixes.push(Fix {
+                    title: rewrite::title(matched, &edit, deletion),
+                    edits: vec![edit],
+                    preferred: i == 0 && !rule.fix_unsafe,
+                });
+            }
+        }
+        Finding {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            range,
+            message: rule.message.clone(),
+            fixes,
+        }
+    }
+
+    /// Document-level checks, then directives; returns every finding sorted.
+    pub fn finish(
+        &self,
+        src: &str,
+        doc: &SourceDoc,
+        kind: Kind,
+        parts: Vec<SegmentLint>,
+    ) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut hits: Vec<ParamHit> = Vec::new();
+        let mut words = 0;
+        for p in parts {
+            findings.extend(p.findings);
+            hits.extend(p.hits);
+            words += p.words;
+        }
+        for (ri, rule) in self.rules.iter().enumerate() {
+            match rule.check {
+                Some(
+                    Check::ApologyDensity
+                    | Check::NoAcknowledgement
+                    | Check::ApologyWithoutAction
+                    | Check::NoOwnership,
+                ) if rule.applies_to(kind) => {
+                    checks::document(ri as u32, rule, src, doc, &hits, words, &mut findings);
+                }
+                _ => {}
+            }
+        }
+        apply_directives(src, doc, &mut findings);
+        findings.sort_by(|a, b| {
+            a.range
+                .start
+                .cmp(&b.range.start)
+                .then_with(|| a.rule.cmp(&b.rule))
+        });
+        findings
+    }
+}
+
+/// Drops findings silenced by inline directives.
+fn apply_directives(src: &str, doc: &SourceDoc, findings: &mut Vec<Finding>) {
+    if doc.directives.is_empty() {
+        return;
+    }
+    let line_of =
+        |off: usize| memchr::memchr_iter(b'\n', &src.as_bytes()[..off.min(src.len())]).count();
+    let matches_ids = |ids: &[String], f: &Finding| {
+        ids.is_empty()
+            || ids
+                .iter()
+                .any(|id| id.as_str() == f.rule.as_ref() || id.as_str() == f.category.id())
+    };
+    let mut directives = doc.directives.clone();
+    directives.sort_by_key(|d| d.offset);
+    findings.retain(|f| {
+        let mut disabled = false;
+        for d in &directives {
+            match d.kind {
+                DirectiveKind::DisableNextLine => {
+                    if line_of(f.range.start) == line_of(d.offset) + 1 && matches_ids(&d.ids, f) {
+                        return false;
+                    }
+                }
+                DirectiveKind::Disable if d.offset <= f.range.start && matches_ids(&d.ids, f) => {
+                    disabled = true
+                }
+                DirectiveKind::Enable if d.offset <= f.range.start && matches_ids(&d.ids, f) => {
+                    disabled = false
+                }
+                _ => {}
+            }
+        }
+        !disabled
+    });
 }

@@ -4,9 +4,15 @@
 //! Every format is just another producer of [`Segment`]s; the engine never
 //! special-cases a format. Offsets in findings are always source bytes.
 
+pub mod embed;
+pub mod html;
+pub mod json;
+pub mod markdown;
 pub mod offset_map;
 pub mod placeholder;
 pub mod text;
+pub mod url;
+pub mod yaml;
 
 use std::ops::Range;
 
@@ -60,17 +66,37 @@ impl Format {
     }
 
     /// Format from a file name's extension (the default mapping; config may
-    /// override it). Unknown extensions are plain text.
+    /// override it by glob). Unknown extensions are plain text. A compound
+    /// extension names the inner format of a template: `reply.html.liquid`
+    /// and `reply.html.hbs` are HTML (tags are masked in every format),
+    /// `reply.md.liquid` is Markdown; see docs/formats.md.
     pub fn from_path(path: &str) -> Format {
         let lower = path.to_ascii_lowercase();
-        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        match ext {
-            "md" | "markdown" | "mdx" | "mkd" => Format::Markdown,
-            "html" | "htm" | "xhtml" => Format::Html,
-            "liquid" | "hbs" | "handlebars" | "mustache" | "tmpl" | "tpl" => Format::Template,
-            "json" => Format::Json,
-            "yaml" | "yml" => Format::Yaml,
-            _ => Format::Text,
+        let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+        let mut parts = name.rsplit('.');
+        let ext = parts.next().unwrap_or("");
+        let inner = if name.contains('.') { parts.next().unwrap_or("") } else { "" };
+        let by_ext = |ext: &str| match ext {
+            "md" | "markdown" | "mdx" | "mkd" | "mdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "liquid" | "hbs" | "handlebars" | "mustache" | "tmpl" | "tpl" | "j2" | "jinja" => {
+                Some(Format::Template)
+            }
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "txt" | "text" => Some(Format::Text),
+            _ => None,
+        };
+        if !name.contains('.') {
+            return Format::Text;
+        }
+        match by_ext(ext) {
+            Some(Format::Template) => match by_ext(inner) {
+                Some(f @ (Format::Markdown | Format::Html)) => f,
+                _ => Format::Template,
+            },
+            Some(f) => f,
+            None => Format::Text,
         }
     }
 }
@@ -94,6 +120,12 @@ pub enum Escape {
     YamlSingle,
     /// A plain or block YAML scalar (written as is; fixes never add newlines).
     YamlPlain,
+    /// HTML inside a double-quoted YAML scalar.
+    YamlDoubleHtml,
+    /// HTML inside a single-quoted YAML scalar.
+    YamlSingleHtml,
+    /// HTML inside a plain or block YAML scalar.
+    YamlPlainHtml,
 }
 
 impl Escape {
@@ -105,6 +137,29 @@ impl Escape {
             Escape::JsonHtml => json_escape(&html_escape(text)),
             Escape::YamlDouble => json_escape(text),
             Escape::YamlSingle => text.replace('\'', "''"),
+            Escape::YamlDoubleHtml => json_escape(&html_escape(text)),
+            Escape::YamlSingleHtml => html_escape(text).replace('\'', "''"),
+            Escape::YamlPlainHtml => html_escape(text),
+        }
+    }
+
+    /// The escape of a segment produced with `self` inside a string whose
+    /// own escape is `outer` (Markdown or HTML inside a JSON/YAML string).
+    pub fn within(self, outer: Escape) -> Escape {
+        let html = matches!(
+            self,
+            Escape::Html | Escape::JsonHtml | Escape::YamlDoubleHtml | Escape::YamlSingleHtml | Escape::YamlPlainHtml
+        );
+        match (outer, html) {
+            (Escape::Json | Escape::JsonHtml, false) => Escape::Json,
+            (Escape::Json | Escape::JsonHtml, true) => Escape::JsonHtml,
+            (Escape::YamlDouble | Escape::YamlDoubleHtml, false) => Escape::YamlDouble,
+            (Escape::YamlDouble | Escape::YamlDoubleHtml, true) => Escape::YamlDoubleHtml,
+            (Escape::YamlSingle | Escape::YamlSingleHtml, false) => Escape::YamlSingle,
+            (Escape::YamlSingle | Escape::YamlSingleHtml, true) => Escape::YamlSingleHtml,
+            (Escape::YamlPlain | Escape::YamlPlainHtml, false) => Escape::YamlPlain,
+            (Escape::YamlPlain | Escape::YamlPlainHtml, true) => Escape::YamlPlainHtml,
+            (Escape::None | Escape::Html, _) => self,
         }
     }
 }
@@ -196,6 +251,17 @@ pub struct SourceOptions {
     pub export_keys: Vec<String>,
 }
 
+impl SourceDoc {
+    /// Sorts and de-duplicates `protected` and `directives` (producers may
+    /// record the same tag twice when formats nest).
+    pub fn normalize(&mut self) {
+        self.protected.sort_by_key(|r| (r.start, r.end));
+        self.protected.dedup();
+        self.directives.sort_by_key(|d| d.offset);
+        self.directives.dedup();
+    }
+}
+
 /// A document that cannot be read as its format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, column {column}: {message}")]
@@ -207,12 +273,39 @@ pub struct SourceError {
     pub message: String,
 }
 
-/// Turns a document into prose segments.
-pub fn extract(text: &str, format: Format, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
-    match format {
-        // Until the dedicated producers land, every format reads as text.
-        _ => Ok(text::extract(text, opts)),
+impl SourceError {
+    /// An error at byte offset `at` of `text` (line and column computed).
+    pub fn at(text: &str, at: usize, message: impl Into<String>) -> SourceError {
+        let at = at.min(text.len());
+        let mut at = at;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = before[line_start..].chars().count() + 1;
+        SourceError {
+            line,
+            column,
+            message: message.into(),
+        }
     }
+}
+
+/// Turns a document into prose segments: the single entry point every
+/// adapter uses. Plain text and templates never fail; JSON and YAML fail
+/// with the line and column of the first syntax error.
+pub fn extract(text: &str, format: Format, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
+    let mut doc = match format {
+        Format::Text | Format::Template => text::extract(text, opts),
+        Format::Markdown => markdown::extract(text, opts),
+        Format::Html => html::extract(text, opts),
+        Format::Json => json::extract(text, opts)?,
+        Format::Yaml => yaml::extract(text, opts)?,
+    };
+    doc.normalize();
+    Ok(doc)
 }
 
 /// Parses the body of a comment for a directive (`tactful-disable x, y`,

@@ -1,7 +1,7 @@
 //! Template placeholders, control tags and template comments in any format:
 //! finds them, and builds segments in which each is one opaque character.
 
-use super::{parse_directive, Directive, Segment, CONTROL, PLACEHOLDER};
+use super::{parse_directive, Directive, Segment};
 use crate::model::Kind;
 use std::ops::Range;
 
@@ -11,8 +11,12 @@ pub enum TagKind {
     /// Prints a value: `{{ name }}`, `{{{ html }}}`, `%{ticket.id}`,
     /// `{%customer.firstName,fallback=there%}`, `[[name]]`.
     Placeholder,
-    /// Control flow: `{% if %}`, `{% else %}`, `{{#if}}`, `{{/if}}`, `{{else}}`.
+    /// Control flow: `{% if %}`, `{% endif %}`, `{{#if}}`, `{{/if}}`.
     Control,
+    /// A control tag that starts an alternative branch: `{% else %}`,
+    /// `{% elsif %}`, `{% when %}`, `{{else}}`, `{{else if x}}`, `{{^}}`.
+    /// It ends the segment, so two branches never read as one sentence.
+    Branch,
     /// A comment: `{{! … }}`, `{{!-- … --}}`, `{% comment %}…{% endcomment %}`.
     /// Its body may hold a directive.
     Comment,
@@ -141,10 +145,9 @@ fn scan_brace(text: &str, i: usize) -> Option<Tag> {
         }
         let end = find_close(b, inner_start, close, 400)?;
         let body = text[inner_start..end - close.len()].trim_matches(['~', ' ', '-', '\n', '\t']);
-        let kind = if body.starts_with(['#', '/', '^', '>'])
-            || body == "else"
-            || body.starts_with("else ")
-        {
+        let kind = if body == "else" || body.starts_with("else ") || body == "^" {
+            TagKind::Branch
+        } else if body.starts_with(['#', '/', '^', '>']) {
             TagKind::Control
         } else {
             TagKind::Placeholder
@@ -188,6 +191,13 @@ fn scan_brace(text: &str, i: usize) -> Option<Tag> {
             body: end..text.len(),
         });
     }
+    if matches!(word, "else" | "elsif" | "when") {
+        return Some(Tag {
+            kind: TagKind::Branch,
+            range: i..end,
+            body: i..i,
+        });
+    }
     if LIQUID_CONTROL.contains(&word) {
         return Some(Tag {
             kind: TagKind::Control,
@@ -203,10 +213,54 @@ fn scan_brace(text: &str, i: usize) -> Option<Tag> {
     })
 }
 
-/// Builds one segment from pieces of source text.
+/// A copy of a document in which every template tag is overwritten, byte for
+/// byte, with neutral ASCII (`x`, line breaks kept), so a markup parser run on
+/// it sees plain words where tags were and never mangles them. Offsets in the
+/// copy are offsets in the original.
+#[derive(Debug, Clone, Default)]
+pub struct Masked {
+    pub text: String,
+    pub tags: Vec<Tag>,
+}
+
+/// Scans `text` for template tags, records their directives and protected
+/// ranges (shifted by `base`) in `ctx`, and returns the masked copy.
+pub fn mask(text: &str, base: usize, ctx: &mut MaskContext) -> Masked {
+    let tags = scan(text, ctx.brackets);
+    let mut bytes = text.as_bytes().to_vec();
+    for tag in &tags {
+        for b in &mut bytes[tag.range.clone()] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'x';
+            }
+        }
+        let abs = (base + tag.range.start)..(base + tag.range.end);
+        if tag.kind == TagKind::Comment {
+            ctx.comment(&text[tag.body.clone()], abs.start);
+        }
+        ctx.protected.push(abs);
+    }
+    // Only ASCII bytes replaced whole UTF-8 sequences (tags start and end on
+    // ASCII delimiters), so the copy is valid UTF-8.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Masked { text, tags }
+}
+
+/// Builds segments from pieces of source text. A template tag that starts an
+/// alternative branch (`{% else %}`, `{{else}}`, …) or an explicit [`cut`]
+/// ends the current segment, so text from different branches or blocks never
+/// shares a sentence.
+///
+/// [`cut`]: SegmentBuilder::cut
 #[derive(Debug, Default)]
 pub struct SegmentBuilder {
     seg: Segment,
+    done: Vec<Segment>,
+    escape: super::Escape,
+    /// Start of the last tag a marker was emitted for (a tag split over two
+    /// spans of one segment yields one marker).
+    last_tag: Option<usize>,
 }
 
 impl SegmentBuilder {
@@ -214,10 +268,12 @@ impl SegmentBuilder {
         Self::default()
     }
 
+    /// Whether the current segment holds no prose (no letter or digit).
     pub fn is_empty(&self) -> bool {
-        self.seg.text.trim().is_empty()
+        !has_prose(&self.seg.text)
     }
 
+    /// Text of the current segment.
     pub fn text(&self) -> &str {
         &self.seg.text
     }
@@ -236,44 +292,117 @@ impl SegmentBuilder {
         self.seg.map.push_atomic(at, shown.len(), src, src_len);
     }
 
-    /// Copies `src_text` (at source offset `src`), masking template tags:
-    /// placeholders become [`PLACEHOLDER`], control tags [`CONTROL`], and
-    /// comments vanish (their directives are collected).
-    pub fn push_masked(&mut self, src_text: &str, src: usize, ctx: &mut MaskContext) {
-        let tags = scan(src_text, ctx.brackets);
+    /// Adds one opaque word ([`PLACEHOLDER`](super::PLACEHOLDER)) standing for a source range
+    /// (a placeholder, a code span, a URL).
+    pub fn push_placeholder(&mut self, src: usize, src_len: usize) {
+        self.push_atomic(PLACEHOLDER_STR, src, src_len);
+    }
+
+    /// Copies prose text, masking bare URLs as placeholders (recorded in
+    /// `protected`).
+    pub fn push_prose(&mut self, src_text: &str, src: usize, protected: &mut Vec<Range<usize>>) {
         let mut pos = 0;
-        for tag in tags {
-            self.push_verbatim(&src_text[pos..tag.range.start], src + pos);
-            let abs = (src + tag.range.start)..(src + tag.range.end);
-            match tag.kind {
-                TagKind::Placeholder => {
-                    let mut buf = [0u8; 4];
-                    self.push_atomic(PLACEHOLDER.encode_utf8(&mut buf), abs.start, abs.len());
-                    ctx.protected.push(abs);
-                }
-                TagKind::Control => {
-                    let mut buf = [0u8; 4];
-                    self.push_atomic(CONTROL.encode_utf8(&mut buf), abs.start, abs.len());
-                    ctx.protected.push(abs);
-                }
-                TagKind::Comment => {
-                    let body = &src_text[tag.body.clone()];
-                    ctx.comment(body, abs.start);
-                    ctx.protected.push(abs);
-                }
-            }
-            pos = tag.range.end;
+        for url in super::url::find_urls(src_text) {
+            self.push_verbatim(&src_text[pos..url.start], src + pos);
+            self.push_placeholder(src + url.start, url.len());
+            protected.push((src + url.start)..(src + url.end));
+            pos = url.end;
         }
         self.push_verbatim(&src_text[pos..], src + pos);
     }
 
-    pub fn finish(self) -> Segment {
-        self.seg
+    /// Copies `original[range]` (offsets shifted by `base` in the source),
+    /// replacing the template tags of `masked` by their markers: placeholders
+    /// become [`PLACEHOLDER`](super::PLACEHOLDER), control tags [`CONTROL`](super::CONTROL), branch tags end the
+    /// segment, comments vanish.
+    pub fn push_span(
+        &mut self,
+        original: &str,
+        range: Range<usize>,
+        masked: &Masked,
+        base: usize,
+        protected: &mut Vec<Range<usize>>,
+    ) {
+        if original.get(range.clone()).is_none() {
+            return;
+        }
+        let first = masked.tags.partition_point(|t| t.range.end <= range.start);
+        let mut pos = range.start;
+        for tag in masked.tags[first..].iter() {
+            if tag.range.start >= range.end {
+                break;
+            }
+            let tag_start = tag.range.start.max(range.start);
+            if let Some(before) = original.get(pos..tag_start) {
+                self.push_prose(before, base + pos, protected);
+            }
+            self.push_tag(tag, base);
+            pos = tag.range.end.min(range.end);
+        }
+        if pos < range.end {
+            if let Some(rest) = original.get(pos..range.end) {
+                self.push_prose(rest, base + pos, protected);
+            }
+        }
     }
 
-    pub fn set_escape(&mut self, escape: super::Escape) {
-        self.seg.escape = escape;
+    /// Emits the marker of one tag (at most once per tag and segment).
+    fn push_tag(&mut self, tag: &Tag, base: usize) {
+        if self.last_tag == Some(tag.range.start) {
+            return;
+        }
+        self.last_tag = Some(tag.range.start);
+        let abs = (base + tag.range.start)..(base + tag.range.end);
+        match tag.kind {
+            TagKind::Placeholder => self.push_placeholder(abs.start, abs.len()),
+            TagKind::Control => self.push_atomic(CONTROL_STR, abs.start, abs.len()),
+            TagKind::Branch => {
+                self.cut();
+                self.push_atomic(CONTROL_STR, abs.start, abs.len());
+                self.last_tag = Some(tag.range.start);
+            }
+            TagKind::Comment => {}
+        }
     }
+
+    /// Copies `src_text` (at source offset `src`), masking template tags:
+    /// placeholders become [`PLACEHOLDER`](super::PLACEHOLDER), control tags [`CONTROL`](super::CONTROL), and
+    /// comments vanish (their directives are collected).
+    pub fn push_masked(&mut self, src_text: &str, src: usize, ctx: &mut MaskContext) {
+        let masked = mask(src_text, src, ctx);
+        self.push_span(src_text, 0..src_text.len(), &masked, src, &mut ctx.protected);
+    }
+
+    /// Ends the current segment (dropped when it holds no prose).
+    pub fn cut(&mut self) {
+        let seg = std::mem::take(&mut self.seg);
+        self.last_tag = None;
+        if has_prose(&seg.text) {
+            self.done.push(Segment {
+                escape: self.escape,
+                ..seg
+            });
+        }
+    }
+
+    /// Every finished segment, in order.
+    pub fn finish(mut self) -> Vec<Segment> {
+        self.cut();
+        self.done
+    }
+
+    /// How fix text is encoded for the segments this builder makes.
+    pub fn set_escape(&mut self, escape: super::Escape) {
+        self.escape = escape;
+    }
+}
+
+const PLACEHOLDER_STR: &str = "\u{E000}";
+const CONTROL_STR: &str = "\u{E001}";
+
+/// Whether segment text holds any prose (a letter or digit).
+pub fn has_prose(text: &str) -> bool {
+    text.chars().any(|c| c.is_alphanumeric())
 }
 
 /// What masking collects besides segments.
@@ -325,7 +454,7 @@ mod tests {
         use TagKind::*;
         assert_eq!(
             k,
-            vec![Control, Control, Control, Control, Control, Comment, Comment]
+            vec![Control, Branch, Control, Control, Control, Comment, Comment]
         );
     }
 
@@ -335,12 +464,63 @@ mod tests {
         let mut b = SegmentBuilder::new();
         let src = "Hi {{name}}, {{! tactful-disable minimizing }}just do it";
         b.push_masked(src, 10, &mut ctx);
-        let seg = b.finish();
+        let seg = b.finish().remove(0);
         assert_eq!(seg.text, "Hi \u{E000}, just do it");
         assert_eq!(ctx.directives.len(), 1);
         assert_eq!(ctx.protected[0], 13..21);
+        assert_eq!(ctx.protected.len(), 2, "the comment is protected too");
         let (r, ok) = seg.to_source(0..seg.text.len());
         assert_eq!(r, 10..10 + src.len());
         assert!(!ok, "the removed comment is a gap");
+    }
+}
+
+#[cfg(test)]
+mod branch_tests {
+    use super::*;
+
+    fn segments(src: &str) -> Vec<String> {
+        let mut ctx = MaskContext::default();
+        let mut b = SegmentBuilder::new();
+        b.push_masked(src, 0, &mut ctx);
+        b.finish().into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn control_tags_never_glue_words() {
+        assert_eq!(segments("Hi{% if x %} there{% endif %}"), vec!["Hi\u{E001} there\u{E001}"]);
+    }
+
+    #[test]
+    fn each_branch_is_its_own_segment() {
+        assert_eq!(
+            segments("{{#if vip}}Dear friend{{else}}Hi{{/if}} {{name}}, thanks."),
+            vec!["\u{E001}Dear friend", "\u{E001}Hi\u{E001} \u{E000}, thanks."]
+        );
+        assert_eq!(
+            segments("{% case x %}{% when 1 %}One.{% when 2 %}Two.{% else %}Many.{% endcase %}"),
+            vec!["\u{E001}One.", "\u{E001}Two.", "\u{E001}Many.\u{E001}"]
+        );
+    }
+
+    #[test]
+    fn comments_vanish_and_help_scout_tags_are_placeholders() {
+        let mut ctx = MaskContext::default();
+        let mut b = SegmentBuilder::new();
+        let src = "Hi {%customer.firstName,fallback=there%}{% comment %}tactful-disable{% endcomment %}, %{ticket.name} {{ first_name | fallback: \"there\" }}.";
+        b.push_masked(src, 0, &mut ctx);
+        let segs = b.finish();
+        assert_eq!(segs[0].text, "Hi \u{E000}, \u{E000} \u{E000}.");
+        assert_eq!(ctx.directives.len(), 1);
+        assert!(ctx.protected.iter().all(|r| r.end <= src.len()));
+    }
+
+    #[test]
+    fn masking_keeps_length_and_line_breaks() {
+        let mut ctx = MaskContext::default();
+        let src = "a {{ b\n c }} é {% x %}";
+        let m = mask(src, 0, &mut ctx);
+        assert_eq!(m.text.len(), src.len());
+        assert_eq!(m.text, "a xxxx\nxxxxx é xxxxxxx");
     }
 }

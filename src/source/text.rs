@@ -1,7 +1,7 @@
-//! Plain-text producer: paragraphs separated by blank lines become segments;
-//! template tags are masked like in every other format.
+//! Plain-text and template producer: paragraphs separated by blank lines
+//! become segments; template tags and bare URLs are masked.
 
-use super::placeholder::{MaskContext, SegmentBuilder};
+use super::placeholder::{mask, MaskContext, SegmentBuilder};
 use super::{SourceDoc, SourceOptions};
 
 /// Splits plain text into paragraph segments.
@@ -10,14 +10,15 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         brackets: opts.bracket_placeholders,
         ..Default::default()
     };
-    let mut segments = Vec::new();
-    for (start, para) in paragraphs(text) {
-        let mut b = SegmentBuilder::new();
-        b.push_masked(para, start, &mut ctx);
-        if !b.is_empty() {
-            segments.push(b.finish());
-        }
+    // Tags are masked over the whole text first, so a tag holding a blank
+    // line (a long comment) never splits into two paragraphs.
+    let masked = mask(text, 0, &mut ctx);
+    let mut b = SegmentBuilder::new();
+    for (start, para) in paragraphs(&masked.text) {
+        b.push_span(text, start..start + para.len(), &masked, 0, &mut ctx.protected);
+        b.cut();
     }
+    let segments = b.finish();
     SourceDoc {
         segments,
         directives: ctx.directives,

@@ -1,0 +1,230 @@
+//! `tactful check`: lints files in parallel (rayon), reports per-file errors
+//! without stopping, prints in the chosen format and decides the exit code.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::output::{self, FileReport};
+use super::walk;
+use super::{FailOn, OutputFormat};
+use crate::config::{ConfigCache, ConfigError};
+use crate::model::Severity;
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: OutputFormat,
+    pub stdin_filename: Option<PathBuf>,
+    pub fail_on: FailOn,
+    pub max_warnings: Option<usize>,
+    pub max_file_size: u64,
+    pub no_progress: bool,
+}
+
+/// Reads and lints one file; every failure becomes the report's error.
+fn lint_file(
+    configs: &ConfigCache,
+    path: &Path,
+    explicit: bool,
+    max: u64,
+) -> Result<Option<FileReport>, ConfigError> {
+    let cfg = configs.for_file(path)?;
+    if !explicit
+        && !cfg.is_included(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+    {
+        return Ok(None);
+    }
+    let display = path.display().to_string();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > max {
+        return Ok(Some(FileReport::error(
+            display,
+            format!("file is {size} bytes, over the limit of {max}; raise --max-file-size or exclude it in tactful.toml"),
+        )));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(Some(FileReport::error(
+                display,
+                format!("cannot read the file: {e}"),
+            )))
+        }
+    };
+    Ok(Some(lint_bytes(&cfg, path, display, bytes)))
+}
+
+/// Lints bytes as the file at `path` would be linted.
+pub fn lint_bytes(
+    cfg: &crate::config::Resolved,
+    path: &Path,
+    display: String,
+    bytes: Vec<u8>,
+) -> FileReport {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            return FileReport::error(
+                display,
+                format!("not valid UTF-8 at byte {at} (line {line}); tactful reads UTF-8 text: convert the file or exclude it"),
+            );
+        }
+    };
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let settings = cfg.settings_for(&abs);
+    match cfg.linter.lint(&text, &settings) {
+        Ok(result) => FileReport {
+            path: display,
+            text,
+            result: Some(result),
+            error: None,
+        },
+        Err(e) => FileReport {
+            path: display,
+            text: String::new(),
+            result: None,
+            error: Some(format!("cannot read as {}: {e}", settings.format.id())),
+        },
+    }
+}
+
+pub fn run(opts: Options) -> i32 {
+    let configs = ConfigCache::new();
+    let mut paths = opts.paths.clone();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut config_errors: Vec<ConfigError> = Vec::new();
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            eprintln!("tactful: `-` (stdin) cannot be combined with other paths");
+            return 2;
+        }
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("tactful: cannot read stdin: {e}");
+            return 2;
+        }
+        let name = opts
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>.txt"));
+        let display = opts
+            .stdin_filename
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<stdin>".into());
+        match configs.for_file(&name) {
+            Ok(cfg) => reports.push(lint_bytes(&cfg, &name, display, bytes)),
+            Err(e) => config_errors.push(e),
+        }
+    } else {
+        let (targets, missing) = walk::collect(&paths);
+        for (p, why) in missing {
+            reports.push(FileReport::error(p.display().to_string(), why));
+        }
+        let done = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicBool::new(false));
+        let total = targets.len();
+        let progress =
+            (!opts.no_progress && total > 200 && std::io::stderr().is_terminal()).then(|| {
+                let done = done.clone();
+                let finished = finished.clone();
+                std::thread::spawn(move || {
+                    while !finished.load(Ordering::Relaxed) {
+                        let n = done.load(Ordering::Relaxed);
+                        let width = 30;
+                        let filled = n * width / total.max(1);
+                        eprint!(
+                            "\r[{}{}] {n}/{total} files",
+                            "#".repeat(filled),
+                            " ".repeat(width - filled)
+                        );
+                        let _ = std::io::stderr().flush();
+                        std::thread::sleep(std::time::Duration::from_millis(80));
+                    }
+                    eprint!("\r{}\r", " ".repeat(60));
+                })
+            });
+        let results: Vec<Result<Option<FileReport>, ConfigError>> = targets
+            .par_iter()
+            .map(|t| {
+                let r = lint_file(&configs, &t.path, t.explicit, opts.max_file_size);
+                done.fetch_add(1, Ordering::Relaxed);
+                r
+            })
+            .collect();
+        finished.store(true, Ordering::Relaxed);
+        if let Some(h) = progress {
+            let _ = h.join();
+        }
+        for r in results {
+            match r {
+                Ok(Some(rep)) => reports.push(rep),
+                Ok(None) => {}
+                Err(e) => {
+                    if !config_errors.contains(&e) {
+                        config_errors.push(e)
+                    }
+                }
+            }
+        }
+    }
+    if !config_errors.is_empty() {
+        for e in &config_errors {
+            eprintln!("tactful: config error: {e}");
+        }
+        return 2;
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let color = opts.format == OutputFormat::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let _ = match opts.format {
+        OutputFormat::Human => output::human(&mut out, &reports, color),
+        OutputFormat::Json => output::json(&mut out, &reports),
+        OutputFormat::Sarif => output::sarif(&mut out, &reports),
+        OutputFormat::Github => output::github(&mut out, &reports),
+    };
+    let _ = out.flush();
+    exit_code(&reports, opts.fail_on, opts.max_warnings)
+}
+
+fn exit_code(reports: &[FileReport], fail_on: FailOn, max_warnings: Option<usize>) -> i32 {
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Hint => Some(Severity::Hint),
+        FailOn::Never => None,
+    };
+    let findings = reports
+        .iter()
+        .filter_map(|r| r.result.as_ref())
+        .flat_map(|r| r.findings.iter());
+    let mut failing = false;
+    let mut warnings = 0;
+    for f in findings {
+        if threshold.is_some_and(|t| f.severity >= t) {
+            failing = true;
+        }
+        if f.severity == Severity::Warning {
+            warnings += 1;
+        }
+    }
+    if max_warnings.is_some_and(|m| warnings > m) {
+        failing = true;
+    }
+    if reports.iter().any(|r| r.error.is_some()) {
+        failing = true;
+    }
+    i32::from(failing)
+}

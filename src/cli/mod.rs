@@ -1,0 +1,155 @@
+//! The command-line adapter: parses arguments (clap) and dispatches to the
+//! subcommands; turns results into exit codes (0 clean, 1 findings, 2 usage/config).
+
+mod check;
+mod fix_cmd;
+mod init;
+mod output;
+mod rules_cmd;
+mod walk;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tactful",
+    version,
+    about = "An empathy linter for customer-service replies and knowledge-base articles."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint files or folders (default: the current folder); `-` reads stdin.
+    Check {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        /// The file name to use for text read from stdin (decides format, kind and config).
+        #[arg(long)]
+        stdin_filename: Option<PathBuf>,
+        /// Exit 1 when a finding of this severity or worse exists.
+        #[arg(long, value_enum, default_value = "warning")]
+        fail_on: FailOn,
+        /// Exit 1 when there are more than this many warnings.
+        #[arg(long)]
+        max_warnings: Option<usize>,
+        /// Files larger than this many bytes are reported as errors, not linted.
+        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        max_file_size: u64,
+        /// Never show the progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Apply the preferred fixes: show a diff (default) or write files atomically.
+    Fix {
+        paths: Vec<PathBuf>,
+        /// Print a unified diff of the changes (the default).
+        #[arg(long, conflicts_with = "write")]
+        diff: bool,
+        /// Write the changes to the files.
+        #[arg(long)]
+        write: bool,
+    },
+    /// List rules, explain one, or print the rule reference.
+    Rules {
+        #[command(subcommand)]
+        action: Option<RulesAction>,
+    },
+    /// Write a commented tactful.toml in the current folder.
+    Init {
+        /// Overwrite an existing tactful.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Run the language server over stdio.
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesAction {
+    /// One line per rule.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Why a rule exists, its examples, and how to turn it off.
+    Explain { id: String },
+    /// The Markdown rule reference (docs/rules.md is generated from this).
+    Docs,
+}
+
+/// Runs the CLI; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            stdin_filename,
+            fail_on,
+            max_warnings,
+            max_file_size,
+            no_progress,
+        } => check::run(check::Options {
+            paths,
+            format,
+            stdin_filename,
+            fail_on,
+            max_warnings,
+            max_file_size,
+            no_progress,
+        }),
+        Command::Fix {
+            paths,
+            diff: _,
+            write,
+        } => fix_cmd::run(paths, write),
+        Command::Rules { action } => match action {
+            None | Some(RulesAction::List { json: false }) => rules_cmd::list(false),
+            Some(RulesAction::List { json: true }) => rules_cmd::list(true),
+            Some(RulesAction::Explain { id }) => rules_cmd::explain(&id),
+            Some(RulesAction::Docs) => rules_cmd::docs(),
+        },
+        Command::Init { force } => init::run(force),
+        Command::Lsp { stdio: _ } => match crate::lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("tactful lsp: {e:#}");
+                1
+            }
+        },
+    }
+}

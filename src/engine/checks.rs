@@ -1,0 +1,364 @@
+//! Engine checks that are not token patterns: density (apologies, `!`),
+//! all-caps shouting, long sentences, and the document-level reply checks.
+
+use std::ops::Range;
+
+use super::rewrite::{token_source, Site};
+use super::tokenize::{tokenize, TokenKind};
+use super::{Engine, ParamHit};
+use crate::model::{Edit, Finding, Fix};
+use crate::rules::{Check, Rule};
+use crate::source::SourceDoc;
+
+fn finding(rule: &Rule, range: Range<usize>, fixes: Vec<Fix>) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        category: rule.category,
+        severity: rule.severity,
+        range,
+        message: rule.message.clone(),
+        fixes,
+    }
+}
+
+fn sentence_case(run: &str, keep_first: bool) -> String {
+    let lower = run.to_lowercase();
+    if keep_first {
+        let mut c = lower.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    } else {
+        lower
+    }
+}
+
+/// Checks that look at one segment.
+pub fn local(
+    _engine: &Engine,
+    ri: u32,
+    rule: &Rule,
+    site: &Site,
+    hits: &[ParamHit],
+    out: &mut Vec<Finding>,
+) {
+    let toks = site.toks;
+    let seg = site.seg;
+    match rule.check {
+        Some(Check::AllCaps) => {
+            let min_words = rule.param_usize("min_words", 2).max(1);
+            let min_letters = rule.param_usize("min_letters", 6);
+            let single = rule.param_usize("single_word_min_letters", 0);
+            let allow: Vec<String> = rule
+                .param_strings("allow")
+                .iter()
+                .map(|s| s.to_uppercase())
+                .collect();
+            let is_caps = |i: usize| {
+                let t = &toks.tokens[i];
+                if t.kind != TokenKind::Word || t.quoted {
+                    return false;
+                }
+                let w = &seg.text[t.span.clone()];
+                w.chars().count() >= 2
+                    && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
+                    && !allow.iter().any(|a| a == w)
+            };
+            let mut i = 0;
+            while i < toks.tokens.len() {
+                if !is_caps(i) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < toks.tokens.len()
+                    && is_caps(i)
+                    && toks.tokens[i].sentence == toks.tokens[start].sentence
+                {
+                    i += 1;
+                }
+                let letters: usize = (start..i).map(|k| toks.tokens[k].span.len()).sum();
+                let run_ok = (i - start >= min_words && letters >= min_letters)
+                    || (single > 0 && i - start == 1 && letters >= single);
+                if !run_ok {
+                    continue;
+                }
+                let (range, contiguous) = token_source(site, start..i);
+                let mut fixes = Vec::new();
+                if contiguous {
+                    let text = &site.src[range.clone()];
+                    let rep = seg
+                        .escape
+                        .encode(&sentence_case(text, toks.is_sentence_start(start)));
+                    fixes.push(Fix {
+                        title: format!("Write \u{201C}{}\u{201D} in normal case", text),
+                        edits: vec![Edit {
+                            range: range.clone(),
+                            replacement: rep,
+                        }],
+                        preferred: !rule.fix_unsafe,
+                    });
+                }
+                out.push(finding(rule, range, fixes));
+            }
+        }
+        Some(Check::Exclamation) => {
+            let bad_sentences: Vec<u32> = hits
+                .iter()
+                .filter(|h| h.rule == ri && h.key == "bad_news")
+                .map(|h| toks.tokens[h.tokens.start].sentence)
+                .collect();
+            for (i, t) in toks.tokens.iter().enumerate() {
+                let TokenKind::End(c) = t.kind else { continue };
+                if t.quoted || !(c == '!' || toks.norm_of(i).contains('!')) {
+                    continue;
+                }
+                let mark = toks.norm_of(i);
+                let multiple = mark.chars().count() > 1;
+                let bad = bad_sentences.contains(&t.sentence);
+                if !multiple && !bad {
+                    continue;
+                }
+                let (range, contiguous) = token_source(site, i..i + 1);
+                let rep = if bad {
+                    "."
+                } else if mark.contains('?') {
+                    "?"
+                } else {
+                    "!"
+                };
+                let mut fixes = Vec::new();
+                if contiguous && &site.src[range.clone()] != rep {
+                    fixes.push(Fix {
+                        title: format!(
+                            "Replace \u{201C}{}\u{201D} with \u{201C}{rep}\u{201D}",
+                            &site.src[range.clone()]
+                        ),
+                        edits: vec![Edit {
+                            range: range.clone(),
+                            replacement: rep.to_string(),
+                        }],
+                        preferred: !rule.fix_unsafe,
+                    });
+                }
+                out.push(finding(rule, range, fixes));
+            }
+        }
+        Some(Check::WallOfText) => {
+            let max_sentence = rule.param_usize("max_sentence_words", 40);
+            let max_paragraph = rule.param_usize("max_paragraph_words", 150);
+            let mut flagged_paragraph = false;
+            let para_words = toks
+                .tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word)
+                .count();
+            for s in &toks.sentences {
+                let words = toks.tokens[s.clone()]
+                    .iter()
+                    .filter(|t| t.kind == TokenKind::Word)
+                    .count();
+                if words > max_sentence || (!flagged_paragraph && para_words > max_paragraph) {
+                    flagged_paragraph = true;
+                    let (range, _) = token_source(site, s.clone());
+                    out.push(finding(rule, range, Vec::new()));
+                    if words <= max_sentence {
+                        continue;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The raw source text of the template's customer-name placeholder, if any.
+fn customer_placeholder<'a>(src: &'a str, doc: &SourceDoc) -> Option<&'a str> {
+    doc.protected.iter().map(|r| &src[r.clone()]).find(|raw| {
+        let l = raw.to_lowercase();
+        let printing = !(l.starts_with("{{#")
+            || l.starts_with("{{/")
+            || l.starts_with("{{!")
+            || l.starts_with("{% if")
+            || l.starts_with("{%if"));
+        printing
+            && (l.contains("name") || l.contains("customer") || l.contains("requester"))
+            && ![
+                "agent",
+                "assignee",
+                "staff",
+                "company",
+                "brand",
+                "product",
+                "team",
+                "ticket.id",
+                "site",
+                "org",
+            ]
+            .iter()
+            .any(|x| l.contains(x))
+    })
+}
+
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "greetings",
+    "good",
+    "hiya",
+    "howdy",
+];
+
+/// Where a sentence goes "after the greeting": the edit inserting `sentence`.
+pub fn insert_after_greeting(src: &str, doc: &SourceDoc, sentence: &str) -> Option<Edit> {
+    let first = doc.segments.first()?;
+    let toks = tokenize(&first.text);
+    let starts_with_greeting = toks
+        .tokens
+        .first()
+        .is_some_and(|t| t.kind == TokenKind::Word && GREETINGS.contains(&toks.norm_of(0)));
+    // Segment offset where the body starts.
+    let (seg_index, seg_offset) = if starts_with_greeting {
+        let mut end = None;
+        for (i, t) in toks.tokens.iter().enumerate().take(8).skip(1) {
+            if t.comma_before || matches!(t.kind, TokenKind::End(_) | TokenKind::Colon) {
+                end = Some(if t.comma_before { i } else { i + 1 });
+                break;
+            }
+        }
+        match end {
+            Some(e) if e < toks.tokens.len() => (0, toks.tokens[e].span.start),
+            Some(_) | None => (1, 0),
+        }
+    } else {
+        (0, 0)
+    };
+    let seg = doc.segments.get(seg_index)?;
+    let seg_offset = seg_offset.min(seg.text.len());
+    // Skip separators in the segment text.
+    let body = &seg.text[seg_offset..];
+    let skip = body.len()
+        - body
+            .trim_start_matches([',', ':', ' ', '\n', '\t', '\r'])
+            .len();
+    let at = seg.map.start_to_source(seg_offset + skip);
+    let mut rep = seg.escape.encode(sentence);
+    rep.push(' ');
+    let mut end = at;
+    if let Some(c) = src[at..].chars().next() {
+        if c.is_lowercase() {
+            rep.extend(c.to_uppercase());
+            end += c.len_utf8();
+        }
+    }
+    Some(Edit {
+        range: at..end,
+        replacement: rep,
+    })
+}
+
+/// The edit inserting `sentence` right after the sentence holding `hit`.
+fn insert_after_sentence(doc: &SourceDoc, hit: &ParamHit, sentence: &str) -> Option<Edit> {
+    let seg = doc.segments.get(hit.segment)?;
+    let toks = tokenize(&seg.text);
+    let t = toks.tokens.get(hit.tokens.start)?;
+    let s = toks.sentences.get(t.sentence as usize)?;
+    let last = &toks.tokens[s.end - 1];
+    let at = seg.map.end_to_source(last.span.end);
+    let rep = format!(" {}", seg.escape.encode(sentence));
+    Some(Edit {
+        range: at..at,
+        replacement: rep,
+    })
+}
+
+fn insertion_fix(rule: &Rule, edit: Option<Edit>) -> Vec<Fix> {
+    edit.map(|e| Fix {
+        title: format!("Add \u{201C}{}\u{201D}", e.replacement.trim()),
+        edits: vec![e],
+        preferred: !rule.fix_unsafe,
+    })
+    .into_iter()
+    .collect()
+}
+
+fn sentence_param(rule: &Rule, src: &str, doc: &SourceDoc) -> Option<String> {
+    match (
+        rule.param_str("insert_with_name"),
+        customer_placeholder(src, doc),
+    ) {
+        (Some(t), Some(name)) => Some(t.replace("{customer}", name)),
+        _ => rule.param_str("insert").map(str::to_string),
+    }
+}
+
+/// Checks that look at the whole document.
+pub fn document(
+    ri: u32,
+    rule: &Rule,
+    src: &str,
+    doc: &SourceDoc,
+    hits: &[ParamHit],
+    _words: usize,
+    out: &mut Vec<Finding>,
+) {
+    let of = |key: &str| -> Vec<&ParamHit> {
+        hits.iter()
+            .filter(|h| h.rule == ri && h.key == key)
+            .collect()
+    };
+    match rule.check {
+        Some(Check::ApologyDensity) => {
+            let max = rule.param_usize("max", 2);
+            let words = of("words");
+            if words.len() > max {
+                out.push(finding(rule, words[max].source.clone(), Vec::new()));
+            }
+        }
+        Some(Check::NoAcknowledgement) => {
+            let problem = of("problem");
+            if let Some(first) = problem.first() {
+                if of("acknowledge").is_empty() {
+                    let edit = sentence_param(rule, src, doc)
+                        .and_then(|s| insert_after_greeting(src, doc, &s));
+                    out.push(finding(
+                        rule,
+                        first.source.clone(),
+                        insertion_fix(rule, edit),
+                    ));
+                }
+            }
+        }
+        Some(Check::ApologyWithoutAction) => {
+            let apologies = of("apology");
+            if let (Some(first), Some(last)) = (apologies.first(), apologies.last()) {
+                if of("action").is_empty() {
+                    let edit = sentence_param(rule, src, doc)
+                        .and_then(|s| insert_after_sentence(doc, last, &s));
+                    out.push(finding(
+                        rule,
+                        first.source.clone(),
+                        insertion_fix(rule, edit),
+                    ));
+                }
+            }
+        }
+        Some(Check::NoOwnership) => {
+            let passive = of("passive");
+            if let Some(first) = passive.first() {
+                if of("owner").is_empty() {
+                    let edit = sentence_param(rule, src, doc)
+                        .and_then(|s| insert_after_sentence(doc, first, &s));
+                    out.push(finding(
+                        rule,
+                        first.source.clone(),
+                        insertion_fix(rule, edit),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,195 @@
+//! Turns a verified match and a rule's fix template into a source edit: fills
+//! captures, keeps sentence capitals, spacing and articles right, protects placeholders.
+
+use std::ops::Range;
+
+use super::matcher::Match;
+use super::tokenize::Tokens;
+use crate::model::Edit;
+use crate::source::Segment;
+
+/// Everything a rewrite needs to know about where it happens.
+pub struct Site<'a> {
+    pub src: &'a str,
+    pub seg: &'a Segment,
+    pub toks: &'a Tokens,
+    pub protected: &'a [Range<usize>],
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn starts_with_vowel_sound(word: &str) -> bool {
+    let w = word.to_lowercase();
+    const CONSONANT_SOUND: &[&str] = &["use", "user", "usual", "uni", "one", "once", "eu", "ur"];
+    const VOWEL_SOUND: &[&str] = &["hour", "honest", "honour", "honor", "heir"];
+    if VOWEL_SOUND.iter().any(|p| w.starts_with(p)) {
+        return true;
+    }
+    if CONSONANT_SOUND.iter().any(|p| w.starts_with(p)) {
+        return false;
+    }
+    w.starts_with(['a', 'e', 'i', 'o', 'u'])
+}
+
+/// Source range of a token range.
+pub fn token_source(site: &Site, toks: Range<usize>) -> (Range<usize>, bool) {
+    let a = site.toks.tokens[toks.start].span.start;
+    let b = site.toks.tokens[toks.end - 1].span.end;
+    site.seg.to_source(a..b)
+}
+
+/// Builds the edit for one fix template, or None when it cannot be done
+/// safely (markup inside the match, a placeholder it would lose).
+pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
+    let (mut range, contiguous) = token_source(site, mt.tokens.clone());
+    if !contiguous {
+        return None;
+    }
+    let src = site.src;
+    // Render the template: literals encoded for the container, captures copied raw.
+    let mut rep = String::new();
+    let mut rest = template;
+    let mut first_is_literal = true;
+    let mut at_start = true;
+    while !rest.is_empty() {
+        if let Some(s) = rest.find('{') {
+            let lit = &rest[..s];
+            if !lit.is_empty() {
+                rep.push_str(&site.seg.escape.encode(lit));
+                at_start = false;
+            }
+            let after = &rest[s + 1..];
+            let e = after.find('}')?;
+            let name = &after[..e];
+            let (_, ti) = mt.captures.iter().find(|(n, _)| n == name)?;
+            let (cr, _) = token_source(site, *ti..*ti + 1);
+            if at_start {
+                first_is_literal = false;
+            }
+            rep.push_str(&src[cr]);
+            at_start = false;
+            rest = &after[e + 1..];
+        } else {
+            rep.push_str(&site.seg.escape.encode(rest));
+            break;
+        }
+    }
+    let sentence_start = site.toks.is_sentence_start(mt.tokens.start);
+    let orig_upper = src[range.clone()]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    let deletion = rep.is_empty();
+    if deletion {
+        // Deletion: take a following comma and the spaces with it.
+        let mut end = range.end;
+        let tail = &src[end..];
+        if tail.starts_with(',') {
+            end += 1;
+        }
+        let spaces = src[end..].len() - src[end..].trim_start_matches([' ', '\t']).len();
+        if spaces > 0 {
+            end += spaces;
+        } else {
+            let lead =
+                src[..range.start].len() - src[..range.start].trim_end_matches([' ', '\t']).len();
+            range.start -= lead;
+        }
+        range.end = end;
+        if sentence_start && orig_upper {
+            // Capitalise the next word.
+            if let Some(c) = src[range.end..].chars().next() {
+                if c.is_lowercase() {
+                    rep = c.to_uppercase().collect();
+                    range.end += c.len_utf8();
+                }
+            }
+        }
+    } else {
+        if sentence_start && orig_upper && first_is_literal {
+            rep = upper_first(&rep);
+        }
+        // No doubled sentence punctuation.
+        if let (Some(last), Some(next)) = (rep.chars().last(), src[range.end..].chars().next()) {
+            if matches!(last, '.' | '!' | '?' | ',') && matches!(next, '.' | '!' | '?' | ',') {
+                rep.pop();
+            }
+        }
+        // a / an agreement with the word before.
+        let before = &src[..range.start];
+        let trimmed = before.trim_end_matches(' ');
+        if trimmed.len() < before.len() {
+            let word_start = trimmed
+                .rfind(|c: char| !c.is_alphabetic())
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let article = &trimmed[word_start..];
+            if article.eq_ignore_ascii_case("a") || article.eq_ignore_ascii_case("an") {
+                let first_word: String = rep.chars().take_while(|c| c.is_alphabetic()).collect();
+                if !first_word.is_empty() {
+                    let want = if starts_with_vowel_sound(&first_word) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    if !article.eq_ignore_ascii_case(want) {
+                        let fixed = if article.starts_with('A') {
+                            upper_first(want)
+                        } else {
+                            want.to_string()
+                        };
+                        rep = format!("{fixed}{}{rep}", &before[trimmed.len()..]);
+                        range.start = word_start;
+                    }
+                }
+            }
+        }
+    }
+    // Placeholders: each one touched must be inside and kept byte for byte.
+    for p in site.protected {
+        if p.end <= range.start || p.start >= range.end {
+            continue;
+        }
+        if p.start < range.start || p.end > range.end {
+            return None;
+        }
+        let raw = &src[p.clone()];
+        let inside = site
+            .protected
+            .iter()
+            .filter(|q| q.start >= range.start && q.end <= range.end && &src[(*q).clone()] == raw)
+            .count();
+        if rep.matches(raw).count() < inside {
+            return None;
+        }
+    }
+    if src[range.clone()] == rep {
+        return None;
+    }
+    Some((
+        Edit {
+            range,
+            replacement: rep,
+        },
+        deletion,
+    ))
+}
+
+/// A short title for a fix.
+pub fn title(matched: &str, edit: &Edit, deletion: bool) -> String {
+    let matched = matched.trim();
+    if deletion {
+        format!("Remove \u{201C}{matched}\u{201D}")
+    } else {
+        format!(
+            "Replace \u{201C}{matched}\u{201D} with \u{201C}{}\u{201D}",
+            edit.replacement.trim()
+        )
+    }
+}

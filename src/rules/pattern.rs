@@ -1,0 +1,395 @@
+//! The token pattern language of rule packs (docs/rule-format.md): parses
+//! pattern strings into elements the engine compiles and verifies.
+
+use std::fmt;
+
+/// One word test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordTest {
+    Exact(String),
+    Prefix(String),
+}
+
+impl WordTest {
+    pub fn matches(&self, word: &str) -> bool {
+        match self {
+            WordTest::Exact(w) => w == word,
+            WordTest::Prefix(p) => word.starts_with(p.as_str()),
+        }
+    }
+}
+
+/// One element of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Elem {
+    /// One word out of the alternatives.
+    Word(Vec<WordTest>),
+    /// Any one word or placeholder.
+    Any,
+    /// Exactly one placeholder.
+    Placeholder,
+    /// A captured word or placeholder, optionally constrained.
+    Capture {
+        name: String,
+        only: Option<Vec<WordTest>>,
+    },
+    /// 0..=n words, placeholders or commas.
+    Gap(usize),
+    /// A punctuation mark.
+    Punct(char),
+    /// One of several sequences.
+    Group(Vec<Vec<Elem>>),
+    /// The element may be absent.
+    Optional(Box<Elem>),
+    /// Start of a sentence.
+    SentenceStart,
+    /// End of a sentence.
+    SentenceEnd,
+}
+
+impl Elem {
+    /// Fewest and most tokens the element consumes.
+    pub fn width(&self) -> (usize, usize) {
+        match self {
+            Elem::Word(_) | Elem::Any | Elem::Placeholder | Elem::Capture { .. } => (1, 1),
+            Elem::Gap(n) => (0, *n),
+            Elem::Punct(',') => (0, 0),
+            Elem::Punct(_) => (1, 1),
+            Elem::Group(alts) => {
+                let ws: Vec<(usize, usize)> = alts.iter().map(|a| seq_width(a)).collect();
+                (
+                    ws.iter().map(|w| w.0).min().unwrap_or(0),
+                    ws.iter().map(|w| w.1).max().unwrap_or(0),
+                )
+            }
+            Elem::Optional(e) => (0, e.width().1),
+            Elem::SentenceStart | Elem::SentenceEnd => (0, 0),
+        }
+    }
+}
+
+pub fn seq_width(elems: &[Elem]) -> (usize, usize) {
+    elems.iter().fold((0, 0), |acc, e| {
+        let w = e.width();
+        (acc.0 + w.0, acc.1 + w.1)
+    })
+}
+
+/// A parsed pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub source: String,
+    pub elems: Vec<Elem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    pub pattern: String,
+    pub message: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "pattern {:?}: {}", self.pattern, self.message)
+    }
+}
+
+/// Normalises one pattern word the way the tokenizer normalises text words.
+fn norm_word(w: &str) -> String {
+    w.chars()
+        .map(|c| {
+            if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') {
+                '\''
+            } else {
+                c
+            }
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn word_tests(spec: &str, pattern: &str) -> Result<Vec<WordTest>, PatternError> {
+    let mut out = Vec::new();
+    for alt in spec.split('|') {
+        if alt.is_empty() {
+            return Err(PatternError {
+                pattern: pattern.into(),
+                message: format!("empty alternative in {spec:?}"),
+            });
+        }
+        if let Some(p) = alt.strip_suffix('*') {
+            if p.is_empty() {
+                return Err(PatternError {
+                    pattern: pattern.into(),
+                    message: "a lone `*` cannot be an alternative".into(),
+                });
+            }
+            out.push(WordTest::Prefix(norm_word(p)));
+        } else {
+            if !alt
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '-' | '.' | '&'))
+            {
+                return Err(PatternError {
+                    pattern: pattern.into(),
+                    message: format!(
+                        "{alt:?} is not a word (letters, digits and apostrophes only)"
+                    ),
+                });
+            }
+            out.push(WordTest::Exact(norm_word(alt)));
+        }
+    }
+    Ok(out)
+}
+
+/// Splits a pattern into top-level items, keeping `( … )` groups whole.
+fn split_items(s: &str, pattern: &str) -> Result<Vec<String>, PatternError> {
+    let mut items = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    let mut brace = false;
+    for c in s.chars() {
+        match c {
+            '(' if !brace => {
+                depth += 1;
+                cur.push(c);
+            }
+            ')' if !brace => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(PatternError {
+                        pattern: pattern.into(),
+                        message: "unbalanced `)`".into(),
+                    });
+                }
+                cur.push(c);
+            }
+            '{' => {
+                brace = true;
+                cur.push(c);
+            }
+            '}' => {
+                brace = false;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && depth == 0 && !brace => {
+                if !cur.is_empty() {
+                    items.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if depth != 0 {
+        return Err(PatternError {
+            pattern: pattern.into(),
+            message: "unbalanced `(`".into(),
+        });
+    }
+    if brace {
+        return Err(PatternError {
+            pattern: pattern.into(),
+            message: "unclosed `{`".into(),
+        });
+    }
+    if !cur.is_empty() {
+        items.push(cur);
+    }
+    Ok(items)
+}
+
+/// Splits the inside of a group on top-level `|`.
+fn split_alternatives(s: &str) -> Vec<String> {
+    let mut alts = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                cur.push(c)
+            }
+            ')' => {
+                depth -= 1;
+                cur.push(c)
+            }
+            '|' if depth == 0 => alts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    alts.push(cur);
+    alts
+}
+
+/// Expands contractions in a pattern word the same way the tokenizer does, so
+/// a pattern may be written "didn't" as well as "did not".
+fn expand_item(item: &str) -> Vec<String> {
+    let w = norm_word(item);
+    if item.contains('|') || item.starts_with(['{', '(']) || !w.contains('\'') {
+        return vec![item.to_string()];
+    }
+    crate::engine::tokenize::expand_contraction(&w)
+        .map(|(a, b)| vec![a.to_string(), b.to_string()])
+        .unwrap_or_else(|| vec![item.to_string()])
+}
+
+fn parse_seq(s: &str, pattern: &str) -> Result<Vec<Elem>, PatternError> {
+    let mut elems = Vec::new();
+    for raw in split_items(s, pattern)? {
+        for item in expand_item(&raw) {
+            elems.push(parse_item(&item, pattern)?);
+        }
+    }
+    Ok(elems)
+}
+
+fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
+    let err = |m: String| PatternError {
+        pattern: pattern.into(),
+        message: m,
+    };
+    if let Some(inner) = item.strip_suffix('?').filter(|_| item.len() > 1) {
+        let e = parse_item(inner, pattern)?;
+        return Ok(Elem::Optional(Box::new(e)));
+    }
+    if item.starts_with('(') {
+        let inner = item
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .ok_or_else(|| err(format!("{item:?}: a group must end with `)`")))?;
+        let mut alts = Vec::new();
+        for alt in split_alternatives(inner) {
+            let seq = parse_seq(&alt, pattern)?;
+            if seq.is_empty() {
+                return Err(err(format!("{item:?} has an empty alternative")));
+            }
+            alts.push(seq);
+        }
+        return Ok(Elem::Group(alts));
+    }
+    if item.starts_with('{') {
+        let inner = item
+            .strip_prefix('{')
+            .and_then(|r| r.strip_suffix('}'))
+            .ok_or_else(|| err(format!("{item:?}: expected `{{name}}`")))?;
+        if let Some(n) = inner.strip_prefix("..") {
+            let n: usize = n
+                .parse()
+                .map_err(|_| err(format!("{item:?}: a gap is written {{..N}}")))?;
+            if n == 0 || n > 8 {
+                return Err(err(format!("{item:?}: a gap must be 1 to 8 words")));
+            }
+            return Ok(Elem::Gap(n));
+        }
+        if inner == "ph" {
+            return Ok(Elem::Placeholder);
+        }
+        let (name, only) = match inner.split_once(':') {
+            Some((n, alts)) => (n, Some(word_tests(alts, pattern)?)),
+            None => (inner, None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(err(format!(
+                "{item:?}: a capture name is letters, digits and `_`"
+            )));
+        }
+        return Ok(Elem::Capture {
+            name: name.to_string(),
+            only,
+        });
+    }
+    match item {
+        "*" => return Ok(Elem::Any),
+        "^" => return Ok(Elem::SentenceStart),
+        "$" => return Ok(Elem::SentenceEnd),
+        "!" | "?" | "." | "," | ":" | ";" => {
+            return Ok(Elem::Punct(item.chars().next().unwrap_or('.')))
+        }
+        _ => {}
+    }
+    Ok(Elem::Word(word_tests(item, pattern)?))
+}
+
+/// Parses one pattern string.
+pub fn parse(pattern: &str) -> Result<Pattern, PatternError> {
+    let elems = parse_seq(pattern, pattern)?;
+    if elems.is_empty() {
+        return Err(PatternError {
+            pattern: pattern.into(),
+            message: "empty pattern".into(),
+        });
+    }
+    for (i, e) in elems.iter().enumerate() {
+        if *e == Elem::SentenceStart && i != 0 {
+            return Err(PatternError {
+                pattern: pattern.into(),
+                message: "`^` must come first".into(),
+            });
+        }
+        if *e == Elem::SentenceEnd && i != elems.len() - 1 {
+            return Err(PatternError {
+                pattern: pattern.into(),
+                message: "`$` must come last".into(),
+            });
+        }
+    }
+    Ok(Pattern {
+        source: pattern.to_string(),
+        elems,
+    })
+}
+
+/// Capture names used by a pattern.
+pub fn capture_names(elems: &[Elem], out: &mut Vec<String>) {
+    for e in elems {
+        match e {
+            Elem::Capture { name, .. } => out.push(name.clone()),
+            Elem::Group(alts) => alts.iter().for_each(|a| capture_names(a, out)),
+            Elem::Optional(e) => capture_names(std::slice::from_ref(e.as_ref()), out),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_element() {
+        let p = parse("^ you (failed to|forgot to) {verb} {..2} apologi* now? {x:a|b} * {ph} !")
+            .unwrap();
+        assert_eq!(p.elems.len(), 11);
+        assert_eq!(p.elems[0], Elem::SentenceStart);
+        assert!(matches!(&p.elems[2], Elem::Group(a) if a.len() == 2 && a[0].len() == 2));
+        assert_eq!(p.elems[4], Elem::Gap(2));
+        assert_eq!(
+            p.elems[5],
+            Elem::Word(vec![WordTest::Prefix("apologi".into())])
+        );
+        assert!(matches!(&p.elems[6], Elem::Optional(_)));
+        assert_eq!(p.elems[10], Elem::Punct('!'));
+    }
+
+    #[test]
+    fn contractions_in_patterns_expand() {
+        let p = parse("you didn’t").unwrap();
+        assert_eq!(
+            p.elems,
+            vec![
+                Elem::Word(vec![WordTest::Exact("you".into())]),
+                Elem::Word(vec![WordTest::Exact("did".into())]),
+                Elem::Word(vec![WordTest::Exact("not".into())])
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        assert!(parse("(a b").unwrap_err().message.contains("unbalanced"));
+        assert!(parse("a {..0}").unwrap_err().message.contains("gap"));
+        assert!(parse("a ^").unwrap_err().message.contains("first"));
+        assert!(parse("a|").unwrap_err().message.contains("empty"));
+    }
+}

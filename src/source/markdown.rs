@@ -1,0 +1,414 @@
+//! Markdown producer: prose segments per block (paragraph, heading, list
+//! item, table cell, alert), skipping code, URLs, front matter and quotes.
+//!
+//! Template tags are masked over the whole document *before* pulldown-cmark
+//! runs (each tag overwritten byte for byte with neutral letters), so the
+//! parser never mangles `{{ site.baseurl }}` or `{% include x.md %}`; segment
+//! text then gets the tag's marker back from the original. Inline markup
+//! (`**`, `[`, `](url)`) is removed, which leaves gaps in the offset map: a
+//! finding crossing it has a non-contiguous source range and gets no fix.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::placeholder::{mask, MaskContext, Masked, SegmentBuilder};
+use super::{html, Escape, SourceDoc, SourceOptions};
+
+/// Splits a Markdown document into prose segments.
+pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
+    let mut ctx = MaskContext {
+        brackets: opts.bracket_placeholders,
+        ..Default::default()
+    };
+    let body_start = front_matter(text, &mut ctx);
+    let masked = mask(text, 0, &mut ctx);
+    let mut b = SegmentBuilder::new();
+    let mut walker = Walker {
+        original: text,
+        masked: &masked,
+        opts,
+        b: &mut b,
+        ctx: &mut ctx,
+        skips: Vec::new(),
+        skip: 0,
+        inline_code: None,
+    };
+    walker.walk(body_start);
+    let segments = b.finish();
+    SourceDoc {
+        segments,
+        directives: ctx.directives,
+        kind: ctx.kind,
+        protected: ctx.protected,
+    }
+}
+
+/// Parses a YAML front matter block (`---` … `---`/`...` at the very top)
+/// for `tactful: kind=…` keys and `# tactful-…` comments; returns where the
+/// Markdown body starts (0 when there is none).
+pub fn front_matter(text: &str, ctx: &mut MaskContext) -> usize {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let Some(first) = rest.split_inclusive('\n').next() else {
+        return 0;
+    };
+    if first.trim_end() != "---" {
+        return 0;
+    }
+    let mut pos = start + first.len();
+    for line in text[pos..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return pos + line.len();
+        }
+        let content = line.trim_start();
+        let comment = content.trim_start_matches('#').trim_start();
+        let offset = pos + (line.len() - content.len());
+        if comment.starts_with("tactful") {
+            ctx.comment(comment.trim_end(), offset);
+        }
+        pos += line.len();
+    }
+    // No closing line: not front matter (a leading thematic break).
+    0
+}
+
+struct Walker<'a, 'b> {
+    original: &'a str,
+    masked: &'a Masked,
+    opts: &'a SourceOptions,
+    b: &'b mut SegmentBuilder,
+    ctx: &'b mut MaskContext,
+    /// For each open container: whether it started skipping.
+    skips: Vec<bool>,
+    skip: usize,
+    /// Start of an inline `<code>`/`<kbd>` element and its closing tag.
+    inline_code: Option<(usize, &'static str)>,
+}
+
+const INLINE_CODE_TAGS: &[(&str, &str)] = &[
+    ("<code", "</code"),
+    ("<kbd", "</kbd"),
+    ("<samp", "</samp"),
+    ("<var", "</var"),
+    ("<pre", "</pre"),
+];
+
+impl Walker<'_, '_> {
+    fn walk(&mut self, body_start: usize) {
+        let body = &self.masked.text[body_start..];
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_GFM;
+        for (event, r) in Parser::new_ext(body, options).into_offset_iter() {
+            let r = (r.start + body_start)..(r.end + body_start);
+            match event {
+                Event::Start(tag) => self.start(tag, r),
+                Event::End(tag) => self.end(tag),
+                Event::Text(t) => self.text(&t, r),
+                Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) => {
+                    if self.visible() {
+                        self.b.push_placeholder(r.start, r.len());
+                        self.ctx.protected.push(r);
+                    }
+                }
+                Event::Html(h) => self.collect_comments(&h, r),
+                Event::InlineHtml(h) => self.inline_html(&h, r),
+                Event::SoftBreak | Event::HardBreak => {
+                    if self.visible() {
+                        let src = &self.original[r.clone()];
+                        if src.chars().all(char::is_whitespace) && !src.is_empty() {
+                            self.b.push_verbatim(src, r.start);
+                        } else {
+                            self.b.push_atomic("\n", r.start, r.len());
+                        }
+                    }
+                }
+                Event::Rule | Event::DisplayMath(_) => self.b.cut(),
+                Event::TaskListMarker(_) => {}
+            }
+        }
+        self.b.cut();
+    }
+
+    fn visible(&self) -> bool {
+        self.skip == 0 && self.inline_code.is_none()
+    }
+
+    fn start(&mut self, tag: Tag, r: Range<usize>) {
+        let skips = match tag {
+            Tag::CodeBlock(_) | Tag::MetadataBlock(_) => true,
+            Tag::BlockQuote(None) => !self.opts.lint_block_quotes,
+            Tag::BlockQuote(Some(_)) => false,
+            Tag::HtmlBlock => {
+                if self.visible() {
+                    self.b.cut();
+                    self.b.set_escape(Escape::Html);
+                    html::extract_range(self.original, self.masked, r, self.b, self.ctx, self.opts);
+                    self.b.cut();
+                    self.b.set_escape(Escape::None);
+                }
+                true
+            }
+            Tag::Image { .. } => {
+                if self.visible() {
+                    self.b.push_placeholder(r.start, r.len());
+                    self.ctx.protected.push(r);
+                }
+                true
+            }
+            Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            } => {
+                if self.visible() {
+                    self.b.push_placeholder(r.start, r.len());
+                    self.ctx.protected.push(r);
+                }
+                true
+            }
+            _ => false,
+        };
+        if is_block(&tag) {
+            self.b.cut();
+            self.inline_code = None;
+        }
+        if skips {
+            self.skip += 1;
+        }
+        self.skips.push(skips);
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if self.skips.pop() == Some(true) {
+            self.skip = self.skip.saturating_sub(1);
+        }
+        if is_block_end(tag) {
+            self.b.cut();
+            self.inline_code = None;
+        }
+    }
+
+    fn text(&mut self, t: &str, r: Range<usize>) {
+        if !self.visible() {
+            return;
+        }
+        if self.masked.text.get(r.clone()) == Some(t) {
+            self.b
+                .push_span(self.original, r, self.masked, 0, &mut self.ctx.protected);
+        } else {
+            // An entity or a backslash escape: shown decoded, mapped as a unit.
+            self.b.push_atomic(t, r.start, r.len());
+        }
+    }
+
+    fn inline_html(&mut self, h: &str, r: Range<usize>) {
+        self.collect_comments(h, r.clone());
+        if self.skip > 0 {
+            return;
+        }
+        let lower = h.to_ascii_lowercase();
+        if let Some((start, close)) = self.inline_code {
+            if lower.starts_with(close) {
+                self.b.push_placeholder(start, r.end - start);
+                self.ctx.protected.push(start..r.end);
+                self.inline_code = None;
+            }
+            return;
+        }
+        if lower.starts_with("<br") {
+            self.b.cut();
+            return;
+        }
+        for (open, close) in INLINE_CODE_TAGS {
+            let after = lower.as_bytes().get(open.len()).copied();
+            if lower.starts_with(open) && matches!(after, Some(b'>' | b' ' | b'\n' | b'\t')) {
+                self.inline_code = Some((r.start, close));
+                return;
+            }
+        }
+    }
+
+    /// Collects directives from HTML comments in raw HTML.
+    fn collect_comments(&mut self, h: &str, r: Range<usize>) {
+        let mut from = 0;
+        while let Some(open) = h[from..].find("<!--") {
+            let body_start = from + open + 4;
+            let body_end = h[body_start..].find("-->").map(|e| body_start + e).unwrap_or(h.len());
+            // Template tags inside the comment were masked; read the original.
+            let src = (r.start + body_start)..(r.start + body_end);
+            if let Some(body) = self.original.get(src.clone()) {
+                self.ctx.comment(body, r.start + from + open);
+            }
+            from = (body_end + 3).min(h.len());
+        }
+    }
+}
+
+fn is_block(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_)
+    )
+}
+
+fn is_block_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::TableCell
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> SourceDoc {
+        let mut d = extract(text, &SourceOptions::default());
+        d.normalize();
+        d
+    }
+
+    fn texts(doc: &SourceDoc) -> Vec<&str> {
+        doc.segments.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// The source text a whole segment maps back to.
+    fn source_of<'a>(src: &'a str, doc: &SourceDoc, i: usize) -> &'a str {
+        let seg = &doc.segments[i];
+        &src[seg.to_source(0..seg.text.len()).0]
+    }
+
+    #[test]
+    fn blocks_become_segments() {
+        let src = "# Title {#anchor}\n\nYou **must** pay.\nNow.\n\n- one\n- two *x*\n\n| a | b |\n|---|---|\n| c | d |\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Title", "You must pay.\nNow.", "one", "two x", "a", "b", "c", "d"]);
+        // A range crossing `**` is not contiguous; one inside a run is.
+        let seg = &doc.segments[1];
+        assert!(!seg.to_source(0..8).1);
+        let (r, ok) = seg.to_source(4..8);
+        assert!(ok);
+        assert_eq!(&src[r], "must");
+        assert_eq!(source_of(src, &doc, 0), "Title");
+    }
+
+    #[test]
+    fn code_urls_and_images_are_opaque() {
+        let src = "Run `just do it` at https://x.com/simply or <https://y.com/easy> or [the docs](https://z.com/just) ![simply](i.png).\n\n```\nyou failed\n```\n\n    indented code\n";
+        let doc = md(src);
+        assert_eq!(
+            texts(&doc),
+            vec!["Run \u{E000} at \u{E000} or \u{E000} or the docs \u{E000}."]
+        );
+        for r in &doc.protected {
+            assert!(["`just do it`", "https://x.com/simply", "<https://y.com/easy>", "![simply](i.png)"]
+                .contains(&&src[r.clone()]), "{:?}", &src[r.clone()]);
+        }
+    }
+
+    #[test]
+    fn front_matter_is_skipped_and_read_for_kind() {
+        let src = "---\ntitle: You failed\ntactful: kind=kb\n# tactful-disable minimizing\n---\nBody text.\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Body text."]);
+        assert_eq!(doc.kind, Some(crate::model::Kind::Kb));
+        assert_eq!(doc.directives.len(), 1);
+        // A lone `---` is a thematic break, not front matter.
+        assert_eq!(texts(&md("---\nHello\n")), vec!["Hello"]);
+    }
+
+    #[test]
+    fn quotes_are_skipped_but_alerts_are_linted() {
+        let src = "> you wrote: this is ridiculous\n\n> [!NOTE]\n> Just restart the app.\n\n> [!WARNING]\n> Data is lost.\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Just restart the app.", "Data is lost."]);
+        assert_eq!(source_of(src, &doc, 0), "Just restart the app.");
+        let opts = SourceOptions {
+            lint_block_quotes: true,
+            ..Default::default()
+        };
+        assert_eq!(extract(src, &opts).segments.len(), 3);
+    }
+
+    #[test]
+    fn html_comments_hold_directives_and_inline_html_is_markup() {
+        let src = "<!-- tactful-disable-next-line minimizing -->\nIt is <b>simply</b> done.<br>Next <code>just x</code> line.\n\n<div>\n<p>Block html text</p>\n</div>\n\n<!-- tactful: kind=internal-note -->\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["It is simply done.", "Next \u{E000} line.", "Block html text"]);
+        assert_eq!(doc.directives.len(), 1);
+        assert_eq!(doc.kind, Some(crate::model::Kind::InternalNote));
+        assert_eq!(doc.segments[2].escape, Escape::Html);
+        assert_eq!(source_of(src, &doc, 2), "Block html text");
+    }
+
+    #[test]
+    fn liquid_tags_are_masked_before_parsing() {
+        let src = "See [the guide]({{ site.baseurl }}/x_y_z/) for *help*, {{ page.name_with_underscores }}.\n\n{% include privacy-pro-contact.md %}\n\nHi {% if vip %}friend{% else %}there{% endif %}!\n";
+        let doc = md(src);
+        assert_eq!(
+            texts(&doc),
+            vec!["See the guide for help, \u{E000}.", "Hi \u{E001}friend", "\u{E001}there\u{E001}!"]
+        );
+        assert!(doc.protected.iter().any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+    }
+
+    #[test]
+    fn entities_and_escapes_map_as_units() {
+        let src = "Tom &amp; Jerry \\*can't\\* wait.";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Tom & Jerry *can't* wait."]);
+        let seg = &doc.segments[0];
+        let at = seg.text.find('&').unwrap();
+        assert_eq!(&src[seg.to_source(at..at + 1).0], "&amp;");
+        assert_eq!(source_of(src, &doc, 0), src);
+    }
+
+    #[test]
+    fn truncated_markdown_never_panics() {
+        let src = "---\ntactful: kind=kb\n---\n# H {#a}\n\n> [!NOTE]\n> **Just** `x` {{ y }} <b>z</b> &amp; ![i](u)\n\n```\nc\n";
+        for end in 0..=src.len() {
+            if src.is_char_boundary(end) {
+                let doc = md(&src[..end]);
+                for seg in &doc.segments {
+                    let (r, _) = seg.to_source(0..seg.text.len());
+                    assert!(r.end <= end);
+                }
+            }
+        }
+    }
+}
