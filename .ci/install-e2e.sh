@@ -78,6 +78,13 @@ else
   echo "$want" > "$stamp"
 fi
 
+# Where the tests look (they default to these paths too); .ci/run sources this file.
+cat > "$CACHE/env.sh" <<ENV
+export TACTFUL_E2E_CACHE='$CACHE'
+export TACTFUL_E2E_NVIM='$NVIM'
+export TACTFUL_E2E_CODE_SERVER='$CS/code-server'
+ENV
+
 step "done in $((SECONDS - start)) s"
 printf '  nvim:        %s\n  vim:         %s\n  emacs:       %s\n  chromium:    %s\n  code-server: %s\n' \
   "$("$NVIM" --version | head -1)" "$(vim --version | head -1)" "$(emacs --version | head -1)" \

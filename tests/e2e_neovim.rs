@@ -10,16 +10,26 @@ use std::time::Duration;
 use e2e_support::*;
 
 fn nvim() -> Option<PathBuf> {
-    let found = find_program("TACTFUL_E2E_NVIM", &[cache_dir().join("venv/bin/nvim")], None);
+    let found = find_program(
+        "TACTFUL_E2E_NVIM",
+        &[cache_dir().join("venv/bin/nvim")],
+        None,
+    );
     // Debian's nvim is 0.7; only a 0.11 (or newer 0.x) counts.
     let found = found.filter(|p| {
         let out = std::process::Command::new(p).arg("--version").output();
         out.is_ok_and(|o| {
             let v = String::from_utf8_lossy(&o.stdout);
-            v.lines().next().is_some_and(|l| l.starts_with("NVIM v0.1") && !l.starts_with("NVIM v0.10"))
+            v.lines()
+                .next()
+                .is_some_and(|l| l.starts_with("NVIM v0.1") && !l.starts_with("NVIM v0.10"))
         })
     });
-    require("e2e_neovim", "Neovim >= 0.11 ($TACTFUL_E2E_NVIM or <cache>/venv/bin/nvim)", found)
+    require(
+        "e2e_neovim",
+        "Neovim >= 0.11 ($TACTFUL_E2E_NVIM or <cache>/venv/bin/nvim)",
+        found,
+    )
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -47,13 +57,20 @@ fn install_plugin(sb: &Sandbox, init_lua: &str) {
 
 /// Runs the driver (tests/e2e/nvim_quickfix.lua) on the reply; returns its JSON result.
 fn drive(sb: &Sandbox, nvim: &Path, reply: &Path, mode: &str) -> (serde_json::Value, String) {
-    assert!(tactful_bin().is_file(), "the tactful binary is missing: {}", tactful_bin().display());
+    assert!(
+        tactful_bin().is_file(),
+        "the tactful binary is missing: {}",
+        tactful_bin().display()
+    );
     let result_file = sb.path().join("result.json");
     let mut cmd = sb.command(nvim);
     cmd.args(["--headless", "-i", "NONE", "-n"])
         .arg(reply)
         .arg("-c")
-        .arg(format!("luafile {}", repo_root().join("tests/e2e/nvim_quickfix.lua").display()))
+        .arg(format!(
+            "luafile {}",
+            repo_root().join("tests/e2e/nvim_quickfix.lua").display()
+        ))
         .env("E2E_RESULT", &result_file)
         .env("E2E_MODE", mode)
         .env("E2E_RULE_PREFIX", RULE_PREFIX)
@@ -65,7 +82,10 @@ fn drive(sb: &Sandbox, nvim: &Path, reply: &Path, mode: &str) -> (serde_json::Va
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_else(|| panic!("Neovim wrote no result\n{log}"));
-    assert!(run.status.success() && result["ok"] == true, "Neovim e2e failed: {result:#}\n{log}");
+    assert!(
+        run.status.success() && result["ok"] == true,
+        "Neovim e2e failed: {result:#}\n{log}"
+    );
     (result, log)
 }
 
@@ -81,11 +101,18 @@ fn neovim_enable_shows_diagnostic_applies_quickfix_and_saves() {
 
     assert_eq!(result["filetype"], "text");
     assert_eq!(result["target"]["code"], target.rule.as_str(), "{result:#}");
-    assert!(result["target"]["lsp"]["range"].is_object(), "raw LSP diagnostic missing: {result:#}");
+    assert!(
+        result["target"]["lsp"]["range"].is_object(),
+        "raw LSP diagnostic missing: {result:#}"
+    );
     assert_fixed(REPLY, &reply, &target, &|| format!("{result:#}\n{log}"));
     // The other finding (minimizing "Just") is untouched and still reported.
     let after = result["after"].as_array().unwrap();
-    assert_eq!(after.len() + 1, result["before"].as_array().unwrap().len(), "{result:#}");
+    assert_eq!(
+        after.len() + 1,
+        result["before"].as_array().unwrap().len(),
+        "{result:#}"
+    );
     println!("neovim: {}", result["steps"]);
 }
 
@@ -96,12 +123,18 @@ fn neovim_setup_fix_all_command_rewrites_every_finding() {
     install_plugin(&sb, "require('tactful').setup({ keymaps = true })\n");
     let reply = sb.write("reply.txt", REPLY);
     let before = check(&reply);
-    assert!(before.iter().any(|f| !f.replacements.is_empty()), "nothing fixable in {REPLY:?}: {before:?}");
+    assert!(
+        before.iter().any(|f| !f.replacements.is_empty()),
+        "nothing fixable in {REPLY:?}: {before:?}"
+    );
 
     let (result, log) = drive(&sb, &nvim, &reply, "fixall");
 
     let saved = fs::read_to_string(&reply).unwrap();
-    assert!(saved.starts_with("Hi {{name}}, "), "placeholder or greeting changed: {saved:?}\n{log}");
+    assert!(
+        saved.starts_with("Hi {{name}}, "),
+        "placeholder or greeting changed: {saved:?}\n{log}"
+    );
     let after = check(&reply);
     assert!(
         after.iter().all(|f| f.replacements.is_empty()),

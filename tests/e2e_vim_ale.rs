@@ -10,10 +10,18 @@ use std::time::Duration;
 use e2e_support::*;
 
 fn vim_and_ale() -> Option<PathBuf> {
-    let vim = find_program("TACTFUL_E2E_VIM", &[PathBuf::from("/usr/bin/vim")], Some("vim"));
+    let vim = find_program(
+        "TACTFUL_E2E_VIM",
+        &[PathBuf::from("/usr/bin/vim")],
+        Some("vim"),
+    );
     let ale = Path::new("/usr/share/vim/vimfiles/pack/dist-bundle/opt/ale/autoload/ale.vim");
     let vim = require("e2e_vim_ale", "Vim (apt-get install vim-ale)", vim)?;
-    require("e2e_vim_ale", "ALE (apt-get install vim-ale)", ale.is_file().then_some(vim))
+    require(
+        "e2e_vim_ale",
+        "ALE (apt-get install vim-ale)",
+        ale.is_file().then_some(vim),
+    )
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -32,10 +40,17 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn vim_ale_shows_diagnostic_applies_code_action_and_saves() {
     let Some(vim) = vim_and_ale() else { return };
-    assert!(tactful_bin().is_file(), "the tactful binary is missing: {}", tactful_bin().display());
+    assert!(
+        tactful_bin().is_file(),
+        "the tactful binary is missing: {}",
+        tactful_bin().display()
+    );
     let sb = Sandbox::new("vim-ale");
     // The documented install: the plugin as a package, ALE from Debian, tactful enabled for text.
-    copy_dir(&repo_root().join("editors/vim"), &sb.home().join(".vim/pack/tactful/start/tactful"));
+    copy_dir(
+        &repo_root().join("editors/vim"),
+        &sb.home().join(".vim/pack/tactful/start/tactful"),
+    );
     let vimrc = sb.home().join(".vimrc");
     fs::write(
         &vimrc,
@@ -62,12 +77,21 @@ fn vim_ale_shows_diagnostic_applies_code_action_and_saves() {
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_else(|| panic!("Vim wrote no result\n{}", run.log()));
     let log = || format!("{result:#}\n{}", run.log());
-    assert!(run.status.success() && result["ok"] == true, "Vim+ALE e2e failed:\n{}", log());
+    assert!(
+        run.status.success() && result["ok"] == true,
+        "Vim+ALE e2e failed:\n{}",
+        log()
+    );
 
     assert_eq!(result["filetype"], "text");
     assert_eq!(result["target"]["code"], target.rule.as_str(), "{}", log());
     assert_fixed(REPLY, &reply, &target, &log);
     let before = result["before"].as_array().unwrap().len();
-    assert_eq!(result["after"].as_array().unwrap().len() + 1, before, "{}", log());
+    assert_eq!(
+        result["after"].as_array().unwrap().len() + 1,
+        before,
+        "{}",
+        log()
+    );
     println!("vim+ale: {}", result["steps"]);
 }

@@ -41,7 +41,11 @@ pub fn required() -> bool {
 
 /// `Some(path)` of the first candidate that exists, else (if `PATH` lookup is allowed) the
 /// program on PATH.
-pub fn find_program(env_var: &str, candidates: &[PathBuf], on_path: Option<&str>) -> Option<PathBuf> {
+pub fn find_program(
+    env_var: &str,
+    candidates: &[PathBuf],
+    on_path: Option<&str>,
+) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env_var) {
         let p = PathBuf::from(p);
         return p.is_file().then_some(p);
@@ -61,7 +65,10 @@ pub fn require(test: &str, what: &str, found: Option<PathBuf>) -> Option<PathBuf
     if found.is_some() {
         return found;
     }
-    let msg = format!("{what} not found; run `bash .ci/install-e2e.sh` (cache: {})", cache_dir().display());
+    let msg = format!(
+        "{what} not found; run `bash .ci/install-e2e.sh` (cache: {})",
+        cache_dir().display()
+    );
     if required() {
         panic!("{test}: {msg} (TACTFUL_E2E=required)");
     }
@@ -76,11 +83,23 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(test: &str) -> Sandbox {
-        let dir = tempfile::Builder::new().prefix(&format!("tactful-{test}-")).tempdir().unwrap();
+        // Under target/tmp, not /tmp: a stray /tmp/tactful.toml would be found by walking up.
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("e2e-{test}-"))
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap();
         let s = Sandbox { dir };
-        for d in ["home", "config", "data", "state", "cache", "runtime", "work"] {
+        for d in [
+            "home", "config", "data", "state", "cache", "runtime", "work",
+        ] {
             fs::create_dir_all(s.path().join(d)).unwrap();
         }
+        // The project's config: the built-in defaults, and the walk up stops here.
+        fs::write(
+            s.work().join("tactful.toml"),
+            "# e2e test project: built-in defaults\n",
+        )
+        .unwrap();
         s
     }
 
@@ -118,7 +137,9 @@ impl Sandbox {
         let mut cmd = Command::new(program);
         let bin_dir = tactful_bin().parent().unwrap().to_path_buf();
         let path = std::env::var_os("PATH").unwrap_or_default();
-        let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&path))).unwrap();
+        let path =
+            std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&path)))
+                .unwrap();
         cmd.env("HOME", self.home())
             .env("XDG_CONFIG_HOME", self.config())
             .env("XDG_DATA_HOME", self.data())
@@ -143,26 +164,40 @@ pub struct Run {
 
 impl Run {
     pub fn log(&self) -> String {
-        format!("exit: {}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
+        format!(
+            "exit: {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.status, self.stdout, self.stderr
+        )
     }
 }
 
 /// Runs `cmd` to completion (stdin closed) in its own process group, killing the whole group
 /// after `timeout` (editors start servers and browsers that would otherwise hold the pipes).
 pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Run {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
     let out = drain(child.stdout.take().unwrap());
     let err = drain(child.stderr.take().unwrap());
     let status = wait_or_kill(&mut child, timeout);
-    let run = |status| Run { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() };
+    let run = |status| Run {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    };
     match status {
         Some(status) => run(status),
         None => {
             let r = run(child.wait().unwrap());
-            panic!("{cmd:?} did not finish within {timeout:?}; killed.\n{}", r.log())
+            panic!(
+                "{cmd:?} did not finish within {timeout:?}; killed.\n{}",
+                r.log()
+            )
         }
     }
 }
@@ -182,7 +217,10 @@ fn wait_or_kill(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
             return Some(status);
         }
         if Instant::now() > deadline {
-            let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", child.id())).status();
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(format!("-{}", child.id()))
+                .status();
             let _ = child.kill();
             let _ = child.wait();
             return None;
@@ -215,7 +253,10 @@ pub fn check(file: &Path) -> Vec<Finding> {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    let diags = json["files"][0]["diagnostics"].as_array().cloned().unwrap_or_default();
+    let diags = json["files"][0]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     diags
         .iter()
         .map(|d| Finding {
@@ -226,7 +267,11 @@ pub fn check(file: &Path) -> Vec<Finding> {
             ),
             replacements: d["fixes"]
                 .as_array()
-                .map(|fs| fs.iter().filter_map(|f| f["replacement"].as_str().map(String::from)).collect())
+                .map(|fs| {
+                    fs.iter()
+                        .filter_map(|f| f["replacement"].as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
         .collect()
@@ -239,7 +284,11 @@ pub fn target_finding(file: &Path) -> Finding {
         .iter()
         .find(|f| f.rule.starts_with(RULE_PREFIX) && !f.replacements.is_empty())
         .cloned()
-        .unwrap_or_else(|| panic!("tactful check flags no fixable {RULE_PREFIX} finding in {REPLY:?}: {findings:?}"))
+        .unwrap_or_else(|| {
+            panic!(
+                "tactful check flags no fixable {RULE_PREFIX} finding in {REPLY:?}: {findings:?}"
+            )
+        })
 }
 
 /// Asserts that `saved` is `original` with exactly `target` rewritten by one of its fixes
@@ -248,8 +297,11 @@ pub fn target_finding(file: &Path) -> Finding {
 pub fn assert_fixed(original: &str, saved_file: &Path, target: &Finding, log: &dyn Fn() -> String) {
     let saved = fs::read_to_string(saved_file).unwrap();
     let (s, e) = target.byte_range;
-    let candidates: Vec<String> =
-        target.replacements.iter().map(|r| format!("{}{}{}", &original[..s], r, &original[e..])).collect();
+    let candidates: Vec<String> = target
+        .replacements
+        .iter()
+        .map(|r| format!("{}{}{}", &original[..s], r, &original[e..]))
+        .collect();
     assert!(
         candidates.contains(&saved),
         "the saved file is not the original with `{}` rewritten by one of its fixes.\nsaved:      {saved:?}\ncandidates: {candidates:#?}\n{}",
@@ -260,7 +312,9 @@ pub fn assert_fixed(original: &str, saved_file: &Path, target: &Finding, log: &d
     assert_eq!(&saved[..s], &original[..s], "text before the fix changed");
     let after = check(saved_file);
     assert!(
-        !after.iter().any(|f| f.rule == target.rule && f.byte_range.0 == s),
+        !after
+            .iter()
+            .any(|f| f.rule == target.rule && f.byte_range.0 == s),
         "the CLI still reports {} at byte {s} after the fix: {after:?}",
         target.rule
     );

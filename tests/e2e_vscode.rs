@@ -1,0 +1,182 @@
+//! End-to-end: the packaged VSIX (editors/vscode, bundling this build's binary) installed into
+//! code-server, driven in headless Chromium by editors/vscode/test/e2e.mjs; screenshot in target/e2e/.
+
+mod e2e_support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use e2e_support::*;
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+struct Tools {
+    code_server: PathBuf,
+    chromium: PathBuf,
+    node: PathBuf,
+}
+
+fn tools() -> Option<Tools> {
+    const T: &str = "e2e_vscode";
+    let code_server = find_program(
+        "TACTFUL_E2E_CODE_SERVER",
+        &[cache_dir().join("code-server/code-server")],
+        None,
+    );
+    let code_server = require(T, "code-server 4.100.3 (<cache>/code-server)", code_server)?;
+    let chromium = find_program(
+        "CHROMIUM",
+        &[PathBuf::from("/usr/bin/chromium")],
+        Some("chromium"),
+    );
+    let chromium = require(T, "Chromium (apt-get install chromium)", chromium)?;
+    let node = require(
+        T,
+        "node",
+        find_program("TACTFUL_E2E_NODE", &[], Some("node")),
+    )?;
+    let modules = repo_root().join("editors/vscode/node_modules");
+    let deps = [
+        "playwright-core/package.json",
+        "@vscode/vsce/package.json",
+        "esbuild/package.json",
+    ]
+    .iter()
+    .all(|d| modules.join(d).is_file());
+    require(
+        T,
+        "editors/vscode npm deps (npm ci)",
+        deps.then(|| modules.clone()),
+    )?;
+    Some(Tools {
+        code_server,
+        chromium,
+        node,
+    })
+}
+
+/// `npm run package` with this build's binary bundled: the VSIX a user installs.
+fn package_vsix(sb: &Sandbox, out: &Path) {
+    let mut cmd = sb.command("npm");
+    cmd.current_dir(repo_root().join("editors/vscode"))
+        .args(["run", "package", "--", "--out"])
+        .arg(out)
+        .env("TACTFUL_SERVER_BINARY", tactful_bin())
+        .env("npm_config_update_notifier", "false");
+    let run = run_with_timeout(cmd, Duration::from_secs(300));
+    assert!(
+        run.status.success() && out.is_file(),
+        "npm run package failed\n{}",
+        run.log()
+    );
+}
+
+#[test]
+fn vscode_shows_squiggle_applies_quick_fix_from_keyboard_and_saves() {
+    let Some(tools) = tools() else { return };
+    assert!(
+        tactful_bin().is_file(),
+        "the tactful binary is missing: {}",
+        tactful_bin().display()
+    );
+    let sb = Sandbox::new("vscode");
+    let e2e_dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&e2e_dir).unwrap();
+    let vsix = e2e_dir.join("tactful-e2e.vsix");
+    let screenshot = e2e_dir.join("vscode.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let reply = sb.write("reply.txt", REPLY);
+    let target = target_finding(&reply);
+    package_vsix(&sb, &vsix);
+    println!(
+        "vsix: {} ({} bytes)",
+        vsix.display(),
+        std::fs::metadata(&vsix).unwrap().len()
+    );
+
+    let mut cmd = sb.command(&tools.node);
+    cmd.arg(repo_root().join("editors/vscode/test/e2e.mjs"))
+        .current_dir(repo_root().join("editors/vscode"))
+        .env("CODE_SERVER", &tools.code_server)
+        .env("CHROMIUM", &tools.chromium)
+        .env("TACTFUL_VSIX", &vsix)
+        .env("E2E_DIR", sb.path().join("vscode"))
+        .env("E2E_WORKSPACE", sb.work())
+        .env("E2E_FILE", "reply.txt")
+        .env("E2E_SCREENSHOT", &screenshot)
+        .env("E2E_STARTUP_TIMEOUT_MS", "120000");
+    let run = run_with_timeout(cmd, Duration::from_secs(600));
+    let log = || run.log();
+    assert!(
+        run.status.success(),
+        "VS Code e2e failed (screenshot: {})\n{}",
+        screenshot.display(),
+        log()
+    );
+    let line = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("E2E-RESULT "))
+        .expect("no E2E-RESULT line");
+    let result: serde_json::Value = serde_json::from_str(line).unwrap();
+    let log = || format!("{result:#}\n{}", run.log());
+
+    assert!(
+        screenshot.is_file(),
+        "no screenshot at {}",
+        screenshot.display()
+    );
+    assert!(
+        result["problem"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&target.rule),
+        "F8 did not land on {}: {}",
+        target.rule,
+        log()
+    );
+    assert!(!result["fixes"].as_array().unwrap().is_empty(), "{}", log());
+    assert_fixed(REPLY, &reply, &target, &log);
+    // The status bar counted the findings before and one fewer after (the diagnostic is gone).
+    let count = |s: &serde_json::Value| -> usize {
+        let s = s.as_str().unwrap_or_default();
+        let n = s
+            .split(" · ")
+            .nth(1)
+            .and_then(|p| p.split(' ').next())
+            .and_then(|n| n.parse().ok());
+        n.unwrap_or_else(|| panic!("no problem count in the status bar text {s:?}"))
+    };
+    assert_eq!(
+        count(&result["statusAfter"]) + 1,
+        count(&result["statusBefore"]),
+        "{}",
+        log()
+    );
+    assert_eq!(
+        count(&result["statusBefore"]),
+        check_count(&reply_original(&sb)),
+        "{}",
+        log()
+    );
+    println!(
+        "vscode: {} -> {}; screenshot {}",
+        result["statusBefore"],
+        result["statusAfter"],
+        screenshot.display()
+    );
+}
+
+/// The original reply, written next to the edited one, for the CLI's count.
+fn reply_original(sb: &Sandbox) -> PathBuf {
+    sb.write("original.txt", REPLY)
+}
+
+fn check_count(file: &Path) -> usize {
+    check(file).len()
+}
