@@ -50,7 +50,7 @@ fi
 CS=$CACHE/code-server
 if [ -x "$CS/code-server" ] && \
    XDG_CONFIG_HOME=$CACHE/tmp-xdg XDG_DATA_HOME=$CACHE/tmp-xdg "$CS/code-server" --version 2>/dev/null \
-     | head -1 | grep -q "^$CODE_SERVER_VERSION "; then
+     | grep -q "^$CODE_SERVER_VERSION "; then
   step "code-server $CODE_SERVER_VERSION cached at $CS"
 else
   script=
