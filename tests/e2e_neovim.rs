@@ -1,5 +1,5 @@
 //! End-to-end: headless Neovim 0.11 with editors/neovim installed as a user would (a native
-//! package), `vim.lsp.enable('tactful')` or `require('tactful').setup{}`: diagnostics, quick fix, save.
+//! package), `vim.lsp.enable('tactful')` or the 0.10-style `setup{}`: diagnostics, fixes, save.
 
 mod e2e_support;
 
@@ -120,7 +120,12 @@ fn neovim_enable_shows_diagnostic_applies_quickfix_and_saves() {
 fn neovim_setup_fix_all_command_rewrites_every_finding() {
     let Some(nvim) = nvim() else { return };
     let sb = Sandbox::new("nvim-setup");
-    install_plugin(&sb, "require('tactful').setup({ keymaps = true })\n");
+    // `use_enable = false` takes the Neovim 0.10 path (FileType autocmd + vim.lsp.start), which
+    // PyPI's only Neovim (0.11) can run too.
+    install_plugin(
+        &sb,
+        "require('tactful').setup({ keymaps = true, use_enable = false })\n",
+    );
     let reply = sb.write("reply.txt", REPLY);
     let before = check(&reply);
     assert!(

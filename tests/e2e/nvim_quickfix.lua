@@ -38,6 +38,7 @@ local ok, err = pcall(function()
   end, 10), 'tactful never attached to the buffer (filetype ' .. result.filetype .. ')')
   local client = vim.lsp.get_clients({ bufnr = buf, name = 'tactful' })[1]
   result.offset_encoding = client.offset_encoding
+  result.fixall_keymap = vim.fn.maparg('<localleader>tf', 'n')
   step('attached, offset encoding ' .. client.offset_encoding)
 
   local target

@@ -216,7 +216,8 @@ end
 
 --- Configures and enables the client. Works on 0.10 (FileType autocmd + vim.lsp.start) and
 --- 0.11+ (vim.lsp.config + vim.lsp.enable).
---- opts: { cmd, settings, filetypes, keymaps = true | { {mode, lhs, rhs, desc}, ... } }
+--- opts: { cmd, settings, filetypes, keymaps = true | { {mode, lhs, rhs, desc}, ... },
+---         use_enable = false (start clients from a FileType autocmd, as on 0.10, even on 0.11) }
 function M.setup(opts)
   opts = opts or {}
   local config = M.lsp_config(opts)
@@ -233,7 +234,7 @@ function M.setup(opts)
       end,
     })
   end
-  if has_011 and vim.lsp.config and vim.lsp.enable then
+  if has_011 and vim.lsp.config and vim.lsp.enable and opts.use_enable ~= false then
     vim.lsp.config('tactful', config)
     vim.lsp.enable('tactful')
     return
