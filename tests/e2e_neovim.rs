@@ -129,7 +129,7 @@ fn neovim_setup_fix_all_command_rewrites_every_finding() {
     let reply = sb.write("reply.txt", REPLY);
     let before = check(&reply);
     assert!(
-        before.iter().any(|f| !f.replacements.is_empty()),
+        before.iter().any(|f| !f.fixes.is_empty()),
         "nothing fixable in {REPLY:?}: {before:?}"
     );
 
@@ -142,7 +142,7 @@ fn neovim_setup_fix_all_command_rewrites_every_finding() {
     );
     let after = check(&reply);
     assert!(
-        after.iter().all(|f| f.replacements.is_empty()),
+        after.iter().all(|f| f.fixes.is_empty()),
         ":TactfulFixAll left fixable findings: {after:?}\nsaved: {saved:?}\n{result:#}\n{log}"
     );
     println!("neovim fix-all: {saved:?}");

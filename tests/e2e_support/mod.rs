@@ -234,7 +234,8 @@ fn wait_or_kill(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
 pub struct Finding {
     pub rule: String,
     pub byte_range: (usize, usize),
-    pub replacements: Vec<String>,
+    /// Each fix: the bytes it replaces (the finding's range unless the fix says) and the text.
+    pub fixes: Vec<((usize, usize), String)>,
 }
 
 /// The lint oracle: what the CLI of the binary under test reports for `file`.
@@ -261,15 +262,15 @@ pub fn check(file: &Path) -> Vec<Finding> {
         .iter()
         .map(|d| Finding {
             rule: d["rule"].as_str().unwrap_or_default().to_string(),
-            byte_range: (
-                d["byte_range"][0].as_u64().unwrap_or(0) as usize,
-                d["byte_range"][1].as_u64().unwrap_or(0) as usize,
-            ),
-            replacements: d["fixes"]
+            byte_range: range(&d["byte_range"]).unwrap_or_default(),
+            fixes: d["fixes"]
                 .as_array()
                 .map(|fs| {
                     fs.iter()
-                        .filter_map(|f| f["replacement"].as_str().map(String::from))
+                        .filter_map(|f| {
+                            let range = range(&f["byte_range"]).or(range(&d["byte_range"]))?;
+                            Some((range, f["replacement"].as_str()?.to_string()))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -277,12 +278,16 @@ pub fn check(file: &Path) -> Vec<Finding> {
         .collect()
 }
 
+fn range(v: &serde_json::Value) -> Option<(usize, usize)> {
+    Some((v[0].as_u64()? as usize, v[1].as_u64()? as usize))
+}
+
 /// The finding the tests fix: the first one of `RULE_PREFIX`'s category, which must have a fix.
 pub fn target_finding(file: &Path) -> Finding {
     let findings = check(file);
     findings
         .iter()
-        .find(|f| f.rule.starts_with(RULE_PREFIX) && !f.replacements.is_empty())
+        .find(|f| f.rule.starts_with(RULE_PREFIX) && !f.fixes.is_empty())
         .cloned()
         .unwrap_or_else(|| {
             panic!(
@@ -296,12 +301,17 @@ pub fn target_finding(file: &Path) -> Finding {
 /// longer reports `target.rule` on the saved file.
 pub fn assert_fixed(original: &str, saved_file: &Path, target: &Finding, log: &dyn Fn() -> String) {
     let saved = fs::read_to_string(saved_file).unwrap();
-    let (s, e) = target.byte_range;
     let candidates: Vec<String> = target
-        .replacements
+        .fixes
         .iter()
-        .map(|r| format!("{}{}{}", &original[..s], r, &original[e..]))
+        .map(|((fs, fe), r)| format!("{}{}{}", &original[..*fs], r, &original[*fe..]))
         .collect();
+    let s = target
+        .fixes
+        .iter()
+        .map(|f| f.0 .0)
+        .min()
+        .unwrap_or(target.byte_range.0);
     assert!(
         candidates.contains(&saved),
         "the saved file is not the original with `{}` rewritten by one of its fixes.\nsaved:      {saved:?}\ncandidates: {candidates:#?}\n{}",
@@ -314,8 +324,9 @@ pub fn assert_fixed(original: &str, saved_file: &Path, target: &Finding, log: &d
     assert!(
         !after
             .iter()
-            .any(|f| f.rule == target.rule && f.byte_range.0 == s),
-        "the CLI still reports {} at byte {s} after the fix: {after:?}",
-        target.rule
+            .any(|f| f.rule == target.rule && f.byte_range.0 == target.byte_range.0),
+        "the CLI still reports {} at byte {} after the fix: {after:?}",
+        target.rule,
+        target.byte_range.0
     );
 }

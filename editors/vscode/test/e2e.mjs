@@ -9,6 +9,7 @@
 //   E2E_FILE         file to open, relative to E2E_WORKSPACE
 //   E2E_SCREENSHOT   PNG written with the quick-fix menu open (and on failure);
 //                    <name>-fixed.png is written after the fix
+//   E2E_PROBLEMS     how many tactful problems the file has (the status bar must show them)
 //   CHROMIUM         default /usr/bin/chromium     E2E_STARTUP_TIMEOUT_MS default 120000
 // Prints one line `E2E-RESULT {json}` on success; exits 1 with logs on failure.
 import { spawn, spawnSync } from "node:child_process";
@@ -29,6 +30,7 @@ const WORKSPACE = env("E2E_WORKSPACE");
 const FILE = env("E2E_FILE");
 const SCREENSHOT = env("E2E_SCREENSHOT");
 const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
+const PROBLEMS = Number(env("E2E_PROBLEMS"));
 const STARTUP_MS = Number(env("E2E_STARTUP_TIMEOUT_MS", "120000"));
 const STEP_MS = 60_000;
 const SQUIGGLE = ".monaco-editor .view-overlays .squiggly-error, .monaco-editor .view-overlays .squiggly-warning, " +
@@ -193,6 +195,15 @@ async function main() {
     await page.locator(SQUIGGLE).first().waitFor({ timeout: STARTUP_MS });
     const status = page.locator(STATUS).first();
     await status.waitFor();
+    const problems = (n) => new RegExp(`· ${n} problems?$`);
+    let seen = "";
+    const statusShows = (n) => waitFor(`the status bar to count ${n} problem(s)`, STEP_MS, async () => {
+      const squiggles = await page.locator(SQUIGGLE).count();
+      const text = (await status.innerText()).trim();
+      seen = `squiggles ${squiggles}, status "${text}"`;
+      return problems(n).test(text);
+    }).catch((e) => { throw new Error(`${e.message}; last seen: ${seen}`); });
+    await statusShows(PROBLEMS);
     const squigglesBefore = await page.locator(SQUIGGLE).count();
     const statusBefore = (await status.innerText()).trim();
     log(`squiggles: ${squigglesBefore}; status bar: ${statusBefore}`);
@@ -223,11 +234,8 @@ async function main() {
     });
 
     log("waiting for the diagnostic to go");
-    const expectedStatus = /(\d+) problems?/.exec(statusBefore);
-    const countBefore = expectedStatus ? Number(expectedStatus[1]) : NaN;
-    await waitFor("the problem count to drop", STEP_MS, async () =>
-      (await page.locator(SQUIGGLE).count()) < squigglesBefore &&
-      new RegExp(`\\b${countBefore - 1} problems?`).test(await status.innerText()));
+    await statusShows(PROBLEMS - 1);
+    await waitFor("a squiggle to go", STEP_MS, async () => (await page.locator(SQUIGGLE).count()) < squigglesBefore);
     const statusAfter = (await status.innerText()).trim();
     const squigglesAfter = await page.locator(SQUIGGLE).count();
     await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, "-fixed.png") });
