@@ -110,6 +110,7 @@ fn vscode_shows_squiggle_applies_quick_fix_from_keyboard_and_saves() {
         .env("E2E_WORKSPACE", sb.work())
         .env("E2E_FILE", "reply.txt")
         .env("E2E_PROBLEMS", problems.to_string())
+        .env("TACTFUL_BIN", tactful_bin())
         .env("E2E_SCREENSHOT", &screenshot)
         .env("E2E_STARTUP_TIMEOUT_MS", "120000");
     let run = run_with_timeout(cmd, Duration::from_secs(600));
@@ -143,7 +144,16 @@ fn vscode_shows_squiggle_applies_quick_fix_from_keyboard_and_saves() {
         log()
     );
     assert!(!result["fixes"].as_array().unwrap().is_empty(), "{}", log());
-    assert_fixed(REPLY, &reply, &target, &log);
+    let fixed_all = std::fs::read_to_string(&reply).unwrap();
+    assert_eq!(
+        result["fixedAll"].as_str(),
+        Some(fixed_all.as_str()),
+        "{}",
+        log()
+    );
+    // The quick fix, checked on the file saved before Fix All.
+    let quick_fixed = sb.write("quick-fixed.txt", result["saved"].as_str().unwrap());
+    assert_fixed(REPLY, &quick_fixed, &target, &log);
     // The status bar counted the CLI's findings before, and one fewer after the fix.
     let status = |k: &str| result[k].as_str().unwrap_or_default().to_string();
     assert!(
@@ -156,10 +166,29 @@ fn vscode_shows_squiggle_applies_quick_fix_from_keyboard_and_saves() {
         "{}",
         log()
     );
+    // "tactful: Fix All in File" left nothing the CLI can fix, and the status bar agrees.
+    assert!(
+        fixed_all.starts_with("Hi {{name}}, "),
+        "placeholder changed: {fixed_all:?}"
+    );
+    let left = check(&reply);
+    assert!(
+        left.iter().all(|f| f.fixes.is_empty()),
+        "Fix All left fixable findings: {left:?}\n{}",
+        log()
+    );
+    let n = left.len();
+    let plural = if n == 1 { "problem" } else { "problems" };
+    assert!(
+        status("statusFixedAll").ends_with(&format!("· {n} {plural}")),
+        "{}",
+        log()
+    );
     println!(
-        "vscode: {} -> {}; screenshot {}",
+        "vscode: {} -> {} -> (fix all) {}; screenshot {}",
         result["statusBefore"],
         result["statusAfter"],
+        result["statusFixedAll"],
         screenshot.display()
     );
 }

@@ -104,7 +104,6 @@ This is the server's source.fixAll.tactful code action."
       (erase-buffer)
       (call-process tactful-executable nil t nil "rules" "explain" rule)
       (goto-char (point-min))
-      (when (fboundp 'markdown-mode) (markdown-mode))
       (view-mode 1))
     (display-buffer (current-buffer))))
 

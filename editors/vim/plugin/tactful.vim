@@ -29,7 +29,7 @@ function! s:Explain(rule) abort
     let l:exe = get(g:, 'ale_tactful_executable', 'tactful')
     let l:text = systemlist(shellescape(l:exe) . ' rules explain ' . shellescape(l:rule))
     botright new
-    setlocal buftype=nofile bufhidden=wipe noswapfile filetype=markdown
+    setlocal buftype=nofile bufhidden=wipe noswapfile filetype=text
     call setline(1, l:text)
     setlocal nomodifiable
     nnoremap <buffer> <silent> q :close<CR>

@@ -134,7 +134,7 @@ async function pickRule(): Promise<string | undefined> {
 async function explainRule(id?: string): Promise<void> {
   const rule = typeof id === "string" ? id : await pickRule();
   if (rule === undefined || rule === "") return;
-  const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${rule}.md` });
+  const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${rule}.txt` });
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
@@ -147,9 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
       provideTextDocumentContent: async (uri) => {
-        const rule = uri.path.replace(/^\//, "").replace(/\.md$/, "");
+        const rule = uri.path.replace(/^\//, "").replace(/\.txt$/, "");
         return runCli(["rules", "explain", rule]).catch((e: unknown) =>
-          `# ${rule}\n\nCouldn't explain this rule: ${e instanceof Error ? e.message : String(e)}\n`);
+          `${rule}\n\nCouldn't explain this rule: ${e instanceof Error ? e.message : String(e)}\n`);
       },
     }),
     vscode.commands.registerCommand("tactful.fixAll", fixAll),

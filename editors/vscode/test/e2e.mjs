@@ -1,7 +1,8 @@
 // End-to-end driver for tests/e2e_vscode.rs: installs the packaged VSIX into code-server, opens
 // the workspace in headless Chromium (playwright-core), waits for tactful's squiggle, applies the
 // quick fix from the keyboard (F8, Escape, Ctrl+., Enter), saves, waits for the file on disk to
-// change and the diagnostic to go, and saves screenshots. Everything waits on conditions.
+// change and the diagnostic to go, then runs "tactful: Fix All in File" from the command
+// palette and saves again, and saves screenshots. Everything waits on conditions.
 //
 // Environment (all required unless a default is shown):
 //   CODE_SERVER      code-server launcher          TACTFUL_VSIX   the .vsix to install
@@ -10,6 +11,7 @@
 //   E2E_SCREENSHOT   PNG written with the quick-fix menu open (and on failure);
 //                    <name>-fixed.png is written after the fix
 //   E2E_PROBLEMS     how many tactful problems the file has (the status bar must show them)
+//   TACTFUL_BIN      the CLI, to count the problems left after Fix All
 //   CHROMIUM         default /usr/bin/chromium     E2E_STARTUP_TIMEOUT_MS default 120000
 // Prints one line `E2E-RESULT {json}` on success; exits 1 with logs on failure.
 import { spawn, spawnSync } from "node:child_process";
@@ -31,6 +33,13 @@ const FILE = env("E2E_FILE");
 const SCREENSHOT = env("E2E_SCREENSHOT");
 const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
 const PROBLEMS = Number(env("E2E_PROBLEMS"));
+const TACTFUL_BIN = env("TACTFUL_BIN");
+
+/** How many findings `tactful check --format json` reports for the file on disk. */
+function cliCount() {
+  const r = spawnSync(TACTFUL_BIN, ["check", "--format", "json", filePath], { encoding: "utf8" });
+  return JSON.parse(r.stdout).files[0].diagnostics.length;
+}
 const STARTUP_MS = Number(env("E2E_STARTUP_TIMEOUT_MS", "120000"));
 const STEP_MS = 60_000;
 const SQUIGGLE = ".monaco-editor .view-overlays .squiggly-error, .monaco-editor .view-overlays .squiggly-warning, " +
@@ -239,8 +248,26 @@ async function main() {
     const statusAfter = (await status.innerText()).trim();
     const squigglesAfter = await page.locator(SQUIGGLE).count();
     await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, "-fixed.png") });
+
+    log("command palette: tactful: Fix All in File; Ctrl+S");
+    await page.keyboard.press("F1");
+    const palette = page.locator(".quick-input-widget input");
+    await palette.waitFor();
+    await palette.fill(">tactful: Fix All in File");
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "Fix All in File" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".tab.dirty").first().waitFor();
+    await page.keyboard.press("Control+S");
+    const fixedAll = await waitFor("the fixed-all file on disk", STEP_MS, () => {
+      const now = fs.readFileSync(filePath, "utf8");
+      return now !== saved ? now : false;
+    });
+    await page.locator(".tab.dirty").first().waitFor({ state: "hidden" });
+    // The server re-lints the fixed text; the status bar settles on the CLI's count.
+    await statusShows(cliCount());
+    const statusFixedAll = (await status.innerText()).trim();
     console.log(`E2E-RESULT ${JSON.stringify({
-      problem, fixes, statusBefore, statusAfter, squigglesBefore, squigglesAfter, saved,
+      problem, fixes, statusBefore, statusAfter, squigglesBefore, squigglesAfter, saved, fixedAll, statusFixedAll,
     })}`);
   } catch (e) {
     await page.screenshot({ path: SCREENSHOT }).catch(() => {});

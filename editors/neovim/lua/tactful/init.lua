@@ -167,7 +167,7 @@ local function show_explanation(id, text)
   pcall(vim.api.nvim_buf_set_name, buf, 'tactful://explain/' .. id)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(text, '\n', { trimempty = true }))
   vim.bo[buf].modifiable = false
-  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].filetype = 'text'
   vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = buf, nowait = true, desc = 'Close' })
 end
 
