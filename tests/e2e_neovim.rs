@@ -105,6 +105,11 @@ fn neovim_enable_shows_diagnostic_applies_quickfix_and_saves() {
         result["target"]["lsp"]["range"].is_object(),
         "raw LSP diagnostic missing: {result:#}"
     );
+    // :TactfulExplain showed `tactful rules explain` for the rule under the cursor.
+    let explained = result["explain_name"].as_str().unwrap_or_default();
+    assert!(explained.ends_with(&target.rule), "{result:#}");
+    let explanation = result["explain"].as_str().unwrap_or_default();
+    assert!(explanation.contains(&target.rule), "{result:#}");
     assert_fixed(REPLY, &reply, &target, &|| format!("{result:#}\n{log}"));
     // The other finding (minimizing "Just") is untouched and still reported.
     let after = result["after"].as_array().unwrap();

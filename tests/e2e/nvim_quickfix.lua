@@ -66,6 +66,24 @@ local ok, err = pcall(function()
     assert(done, ':TactfulFixAll changed nothing')
   else
     vim.api.nvim_win_set_cursor(0, { target.lnum + 1, target.col })
+    -- :TactfulExplain (no argument) explains the rule under the cursor in a scratch window.
+    local reply_win = vim.api.nvim_get_current_win()
+    vim.cmd('TactfulExplain')
+    local explain_buf
+    assert(vim.wait(timeout, function()
+      for _, b in ipairs(vim.api.nvim_list_bufs()) do
+        if vim.api.nvim_buf_get_name(b):find('tactful://explain/', 1, true) then
+          explain_buf = b
+          return true
+        end
+      end
+      return false
+    end, 10), ':TactfulExplain opened no window')
+    result.explain_name = vim.api.nvim_buf_get_name(explain_buf)
+    result.explain = table.concat(vim.api.nvim_buf_get_lines(explain_buf, 0, -1, false), '\n')
+    vim.api.nvim_win_close(vim.fn.bufwinid(explain_buf), true)
+    vim.api.nvim_set_current_win(reply_win)
+    step('explained')
     local offered = {}
     vim.lsp.buf.code_action({
       context = { only = { 'quickfix' }, diagnostics = { target.lsp } },
