@@ -19,9 +19,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn walk(dir: &Path, out: &mut Vec<String>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -56,11 +54,7 @@ fn one_megabyte() -> &'static String {
         let mut s = String::new();
         for a in articles().iter().cycle() {
             // Drop front matter so the article reads as one document.
-            let body = a
-                .strip_prefix("---\n")
-                .and_then(|r| r.split_once("\n---\n"))
-                .map(|(_, b)| b)
-                .unwrap_or(a);
+            let body = a.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")).map(|(_, b)| b).unwrap_or(a);
             s.push_str(body);
             s.push_str("\n\n");
             if s.len() >= 1 << 20 {
@@ -72,11 +66,7 @@ fn one_megabyte() -> &'static String {
 }
 
 fn settings(kind: Kind) -> FileSettings {
-    FileSettings {
-        format: Format::Markdown,
-        kind,
-        ..Default::default()
-    }
+    FileSettings { format: Format::Markdown, kind, ..Default::default() }
 }
 
 #[divan::bench(sample_count = 10)]
@@ -99,19 +89,13 @@ fn one_mb_article(b: Bencher) {
     let linter = Linter::default_packs();
     let text = one_megabyte();
     let s = settings(Kind::Reply);
-    b.counter(BytesCount::new(text.len()))
-        .bench(|| linter.lint(text, &s).map(|r| r.findings.len()).unwrap_or(0));
+    b.counter(BytesCount::new(text.len())).bench(|| linter.lint(text, &s).map(|r| r.findings.len()).unwrap_or(0));
 }
 
 #[divan::bench(sample_count = 20)]
 fn one_mb_article_as_plain_text(b: Bencher) {
     let linter = Linter::default_packs();
     let text = one_megabyte();
-    let s = FileSettings {
-        format: Format::Text,
-        kind: Kind::Reply,
-        ..Default::default()
-    };
-    b.counter(BytesCount::new(text.len()))
-        .bench(|| linter.lint(text, &s).map(|r| r.findings.len()).unwrap_or(0));
+    let s = FileSettings { format: Format::Text, kind: Kind::Reply, ..Default::default() };
+    b.counter(BytesCount::new(text.len())).bench(|| linter.lint(text, &s).map(|r| r.findings.len()).unwrap_or(0));
 }

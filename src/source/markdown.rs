@@ -238,10 +238,7 @@ impl Walker<'_, '_> {
         let mut from = 0;
         while let Some(open) = h[from..].find("<!--") {
             let body_start = from + open + 4;
-            let body_end = h[body_start..]
-                .find("-->")
-                .map(|e| body_start + e)
-                .unwrap_or(h.len());
+            let body_end = h[body_start..].find("-->").map(|e| body_start + e).unwrap_or(h.len());
             // Template tags inside the comment were masked; read the original.
             let src = (r.start + body_start)..(r.start + body_end);
             if let Some(body) = self.original.get(src.clone()) {
@@ -320,19 +317,7 @@ mod tests {
     fn blocks_become_segments() {
         let src = "# Title {#anchor}\n\nYou **must** pay.\nNow.\n\n- one\n- two *x*\n\n| a | b |\n|---|---|\n| c | d |\n";
         let doc = md(src);
-        assert_eq!(
-            texts(&doc),
-            vec![
-                "Title",
-                "You must pay.\nNow.",
-                "one",
-                "two x",
-                "a",
-                "b",
-                "c",
-                "d"
-            ]
-        );
+        assert_eq!(texts(&doc), vec!["Title", "You must pay.\nNow.", "one", "two x", "a", "b", "c", "d"]);
         // A range crossing `**` is not contiguous; one inside a run is.
         let seg = &doc.segments[1];
         assert!(!seg.to_source(0..8).1);
@@ -351,17 +336,8 @@ mod tests {
             vec!["Run \u{E000} at \u{E000} or \u{E000} or the docs \u{E000}."]
         );
         for r in &doc.protected {
-            assert!(
-                [
-                    "`just do it`",
-                    "https://x.com/simply",
-                    "<https://y.com/easy>",
-                    "![simply](i.png)"
-                ]
-                .contains(&&src[r.clone()]),
-                "{:?}",
-                &src[r.clone()]
-            );
+            assert!(["`just do it`", "https://x.com/simply", "<https://y.com/easy>", "![simply](i.png)"]
+                .contains(&&src[r.clone()]), "{:?}", &src[r.clone()]);
         }
     }
 
@@ -393,14 +369,7 @@ mod tests {
     fn html_comments_hold_directives_and_inline_html_is_markup() {
         let src = "<!-- tactful-disable-next-line minimizing -->\nIt is <b>simply</b> done.<br>Next <code>just x</code> line.\n\n<div>\n<p>Block html text</p>\n</div>\n\n<!-- tactful: kind=internal-note -->\n";
         let doc = md(src);
-        assert_eq!(
-            texts(&doc),
-            vec![
-                "It is simply done.",
-                "Next \u{E000} line.",
-                "Block html text"
-            ]
-        );
+        assert_eq!(texts(&doc), vec!["It is simply done.", "Next \u{E000} line.", "Block html text"]);
         assert_eq!(doc.directives.len(), 1);
         assert_eq!(doc.kind, Some(crate::model::Kind::InternalNote));
         assert_eq!(doc.segments[2].escape, Escape::Html);
@@ -413,16 +382,9 @@ mod tests {
         let doc = md(src);
         assert_eq!(
             texts(&doc),
-            vec![
-                "See the guide for help, \u{E000}.",
-                "Hi \u{E001}friend",
-                "\u{E001}there\u{E001}!"
-            ]
+            vec!["See the guide for help, \u{E000}.", "Hi \u{E001}friend", "\u{E001}there\u{E001}!"]
         );
-        assert!(doc
-            .protected
-            .iter()
-            .any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+        assert!(doc.protected.iter().any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
     }
 
     #[test]

@@ -75,11 +75,7 @@ impl Format {
         let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
         let mut parts = name.rsplit('.');
         let ext = parts.next().unwrap_or("");
-        let inner = if name.contains('.') {
-            parts.next().unwrap_or("")
-        } else {
-            ""
-        };
+        let inner = if name.contains('.') { parts.next().unwrap_or("") } else { "" };
         let by_ext = |ext: &str| match ext {
             "md" | "markdown" | "mdx" | "mkd" | "mdown" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
@@ -152,11 +148,7 @@ impl Escape {
     pub fn within(self, outer: Escape) -> Escape {
         let html = matches!(
             self,
-            Escape::Html
-                | Escape::JsonHtml
-                | Escape::YamlDoubleHtml
-                | Escape::YamlSingleHtml
-                | Escape::YamlPlainHtml
+            Escape::Html | Escape::JsonHtml | Escape::YamlDoubleHtml | Escape::YamlSingleHtml | Escape::YamlPlainHtml
         );
         match (outer, html) {
             (Escape::Json | Escape::JsonHtml, false) => Escape::Json,

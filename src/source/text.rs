@@ -15,13 +15,7 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     let masked = mask(text, 0, &mut ctx);
     let mut b = SegmentBuilder::new();
     for (start, para) in paragraphs(&masked.text) {
-        b.push_span(
-            text,
-            start..start + para.len(),
-            &masked,
-            0,
-            &mut ctx.protected,
-        );
+        b.push_span(text, start..start + para.len(), &masked, 0, &mut ctx.protected);
         b.cut();
     }
     let segments = b.finish();
