@@ -229,10 +229,14 @@ impl Resolved {
             overrides.levels.insert(key.clone(), level);
         }
         // Packs: the embedded ones plus those named, relative to the config.
-        let mut texts: Vec<(String, String)> = rules::EMBEDDED_PACKS
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
+        let mut texts: Vec<(String, String)> = if cfg.builtin {
+            rules::EMBEDDED_PACKS
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for p in &cfg.packs {
             let full = root.join(p.get_ref());
             let t = std::fs::read_to_string(&full).map_err(|e| {

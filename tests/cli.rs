@@ -13,7 +13,12 @@ fn fixtures() -> PathBuf {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    bin().args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("binary runs")
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -25,7 +30,11 @@ fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let packs = dir.path().join("packs");
     std::fs::create_dir_all(&packs).unwrap();
-    std::fs::copy(fixtures().join("../packs/sample.toml"), packs.join("sample.toml")).unwrap();
+    std::fs::copy(
+        fixtures().join("../packs/sample.toml"),
+        packs.join("sample.toml"),
+    )
+    .unwrap();
     let proj = dir.path().join("cli");
     std::fs::create_dir_all(proj.join("kb")).unwrap();
     for f in ["tactful.toml", "reply.txt", "kb/reset.md"] {
@@ -43,12 +52,23 @@ fn human_output_underlines_the_span() {
 
 #[test]
 fn json_output_is_the_documented_schema() {
-    let o = run_in(&fixtures(), &["check", "--format", "json", "reply.txt", "kb"]);
+    let o = run_in(
+        &fixtures(),
+        &["check", "--format", "json", "reply.txt", "kb"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], 1);
     let d = &v["files"][1]["diagnostics"][0];
-    for key in ["rule", "category", "severity", "message", "range", "byte_range", "fixes"] {
+    for key in [
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "range",
+        "byte_range",
+        "fixes",
+    ] {
         assert!(!d[key].is_null(), "missing {key}");
     }
     insta::assert_json_snapshot!("json_reply_and_kb", v);
@@ -58,7 +78,12 @@ fn json_output_is_the_documented_schema() {
 fn kb_articles_skip_code_front_matter_quotes_and_conditionals() {
     let o = run_in(&fixtures(), &["check", "--format", "json", "kb/reset.md"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rules: Vec<&str> = v["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(v["files"][0]["kind"], "kb");
     // "Just click" is prose; `just do-it` is code; the quote and the "If you forgot" line are not flagged.
     assert_eq!(rules, vec!["minimizing.just"], "{v:#}");
@@ -77,30 +102,75 @@ fn sarif_and_github_formats() {
 #[test]
 fn stdin_uses_the_given_file_name() {
     let mut child = bin()
-        .args(["check", "--format", "json", "-", "--stdin-filename", "notes/x.txt"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "-",
+            "--stdin-filename",
+            "notes/x.txt",
+        ])
         .current_dir(fixtures())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"Please calm down.").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Please calm down.")
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["files"][0]["path"], "notes/x.txt");
     assert_eq!(v["files"][0]["kind"], "internal-note");
-    assert_eq!(v["files"][0]["diagnostics"][0]["rule"], "emotion-policing.calm-down");
+    assert_eq!(
+        v["files"][0]["diagnostics"][0]["rule"],
+        "emotion-policing.calm-down"
+    );
 }
 
 #[test]
 fn exit_codes_follow_fail_on() {
     let dir = project();
     let proj = dir.path().join("cli");
-    std::fs::write(proj.join("clean.txt"), "Thanks for writing in. I have refunded the charge today.").unwrap();
-    assert_eq!(run_in(&proj, &["check", "clean.txt"]).status.code(), Some(0));
-    assert_eq!(run_in(&proj, &["check", "reply.txt"]).status.code(), Some(1));
-    assert_eq!(run_in(&proj, &["check", "--fail-on", "error", "reply.txt"]).status.code(), Some(0));
-    assert_eq!(run_in(&proj, &["check", "--fail-on", "never", "--max-warnings", "1", "reply.txt"]).status.code(), Some(1));
+    std::fs::write(
+        proj.join("clean.txt"),
+        "Thanks for writing in. I have refunded the charge today.",
+    )
+    .unwrap();
+    assert_eq!(
+        run_in(&proj, &["check", "clean.txt"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run_in(&proj, &["check", "reply.txt"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run_in(&proj, &["check", "--fail-on", "error", "reply.txt"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run_in(
+            &proj,
+            &[
+                "check",
+                "--fail-on",
+                "never",
+                "--max-warnings",
+                "1",
+                "reply.txt"
+            ]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
     assert_eq!(run_in(&proj, &["check", "--bogus"]).status.code(), Some(2));
 }
 
@@ -110,13 +180,34 @@ fn bad_files_are_reported_and_the_run_continues() {
     let proj = dir.path().join("cli");
     std::fs::write(proj.join("latin1.txt"), b"caf\xe9 you forgot to pay").unwrap();
     std::fs::write(proj.join("big.txt"), "x".repeat(2000)).unwrap();
-    let o = run_in(&proj, &["check", "--format", "json", "--max-file-size", "1000", "."]);
+    let o = run_in(
+        &proj,
+        &["check", "--format", "json", "--max-file-size", "1000", "."],
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
-    let by_name = |n: &str| files.iter().find(|f| f["path"].as_str().unwrap().ends_with(n)).unwrap().clone();
-    assert!(by_name("latin1.txt")["error"].as_str().unwrap().contains("not valid UTF-8 at byte 3 (line 1)"));
-    assert!(by_name("big.txt")["error"].as_str().unwrap().contains("--max-file-size"));
-    assert!(!by_name("reply.txt")["diagnostics"].as_array().unwrap().is_empty(), "other files still linted");
+    let by_name = |n: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(n))
+            .unwrap()
+            .clone()
+    };
+    assert!(by_name("latin1.txt")["error"]
+        .as_str()
+        .unwrap()
+        .contains("not valid UTF-8 at byte 3 (line 1)"));
+    assert!(by_name("big.txt")["error"]
+        .as_str()
+        .unwrap()
+        .contains("--max-file-size"));
+    assert!(
+        !by_name("reply.txt")["diagnostics"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "other files still linted"
+    );
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -124,7 +215,11 @@ fn bad_files_are_reported_and_the_run_continues() {
 fn config_errors_name_file_and_line_and_exit_2() {
     let dir = project();
     let proj = dir.path().join("cli");
-    std::fs::write(proj.join("tactful.toml"), "builtin = false\n[severity]\nminimizing = \"loud\"\n").unwrap();
+    std::fs::write(
+        proj.join("tactful.toml"),
+        "builtin = false\n[severity]\nminimizing = \"loud\"\n",
+    )
+    .unwrap();
     let o = run_in(&proj, &["check", "reply.txt"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -138,19 +233,37 @@ fn fix_diff_then_write_atomically_keeping_placeholders() {
     let proj = dir.path().join("cli");
     let before = std::fs::read_to_string(proj.join("reply.txt")).unwrap();
     let o = run_in(&proj, &["fix", "reply.txt"]);
-    assert_eq!(std::fs::read_to_string(proj.join("reply.txt")).unwrap(), before, "--diff is a dry run");
+    assert_eq!(
+        std::fs::read_to_string(proj.join("reply.txt")).unwrap(),
+        before,
+        "--diff is a dry run"
+    );
     insta::assert_snapshot!("fix_diff", stdout(&o));
     let o = run_in(&proj, &["fix", "--write", "reply.txt"]);
     assert_eq!(o.status.code(), Some(0));
     let after = std::fs::read_to_string(proj.join("reply.txt")).unwrap();
     assert_ne!(after, before);
-    assert!(after.starts_with("Hi {{customer.first_name}},\n\n"), "{after}");
+    assert!(
+        after.starts_with("Hi {{customer.first_name}},\n\n"),
+        "{after}"
+    );
     let o = run_in(&proj, &["check", "--format", "json", "reply.txt"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let left: Vec<&str> = v["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
-    assert!(!left.contains(&"blame-customer.you-failed") && !left.contains(&"minimizing.just"), "{left:?}");
+    let left: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        !left.contains(&"blame-customer.you-failed") && !left.contains(&"minimizing.just"),
+        "{left:?}"
+    );
     // No temp files left behind.
-    let names: Vec<_> = std::fs::read_dir(&proj).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&proj)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 3, "{names:?}");
 }
 
@@ -159,15 +272,31 @@ fn rules_list_explain_and_init() {
     let o = run_in(&fixtures(), &["rules", "explain", "minimizing.just"]);
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
-    assert!(s.contains("Why:") && s.contains("\"minimizing.just\" = \"off\""), "{s}");
-    assert_eq!(run_in(&fixtures(), &["rules", "explain", "nope.nope"]).status.code(), Some(2));
+    assert!(
+        s.contains("Why:") && s.contains("\"minimizing.just\" = \"off\""),
+        "{s}"
+    );
+    assert_eq!(
+        run_in(&fixtures(), &["rules", "explain", "nope.nope"])
+            .status
+            .code(),
+        Some(2)
+    );
     let o = run_in(&fixtures(), &["rules", "list"]);
     assert!(stdout(&o).contains("blame-customer.you-failed"));
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(run_in(dir.path(), &["init"]).status.code(), Some(0));
     assert!(dir.path().join("tactful.toml").exists());
-    assert_eq!(run_in(dir.path(), &["init"]).status.code(), Some(2), "never overwrites silently");
-    assert_eq!(run_in(dir.path(), &["check", "."]).status.code(), Some(0), "the written config is valid");
+    assert_eq!(
+        run_in(dir.path(), &["init"]).status.code(),
+        Some(2),
+        "never overwrites silently"
+    );
+    assert_eq!(
+        run_in(dir.path(), &["check", "."]).status.code(),
+        Some(0),
+        "the written config is valid"
+    );
 }
 
 #[test]
@@ -185,7 +314,18 @@ fn directives_silence_rules() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["rule"].as_str().unwrap().to_string(), d["range"]["start"]["line"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(lines, vec![("minimizing.just".to_string(), 2), ("blame-customer.you-failed".to_string(), 7)]);
+    assert_eq!(
+        lines,
+        vec![
+            ("minimizing.just".to_string(), 2),
+            ("blame-customer.you-failed".to_string(), 7)
+        ]
+    );
 }

@@ -12,7 +12,10 @@ fn corpus() -> Option<PathBuf> {
     if std::env::var("TACTFUL_CORPUS").as_deref() == Ok("required") {
         panic!("TACTFUL_CORPUS=required but {} is absent", p.display());
     }
-    eprintln!("SKIP: {} is absent; the corpus test needs the shared folder beside the repo", p.display());
+    eprintln!(
+        "SKIP: {} is absent; the corpus test needs the shared folder beside the repo",
+        p.display()
+    );
     None
 }
 
@@ -22,17 +25,27 @@ fn corpus() -> Option<PathBuf> {
 fn non_prose(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let b = text.as_bytes();
-    if text.starts_with("---\n") {
-        if let Some(end) = text[4..].find("\n---") {
-            spans.push((0, 4 + end + 4));
-        }
+    if let Some(end) = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---"))
+    {
+        spans.push((0, 4 + end + 4));
     }
     // Fenced code blocks.
     let mut pos = 0;
     let mut open: Option<(usize, &str)> = None;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
-        let fence = if t.starts_with("```") { Some("```") } else if t.starts_with("~~~") { Some("~~~") } else { None };
+        // An opening fence's info string never holds a backtick (else it is inline code).
+        let fence = if t.starts_with("```")
+            && (open.is_some() || !t.trim_start_matches('`').contains('`'))
+        {
+            Some("```")
+        } else if t.starts_with("~~~") {
+            Some("~~~")
+        } else {
+            None
+        };
         match (open, fence) {
             (None, Some(f)) => open = Some((pos, f)),
             (Some((s, f)), Some(g)) if f == g => {
@@ -46,20 +59,31 @@ fn non_prose(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < b.len() {
         let rest = &text[i..];
-        let close = |start: usize, pat: &str, max: usize| rest[start..].find(pat).filter(|&e| e < max).map(|e| start + e + pat.len());
+        let close = |start: usize, pat: &str, max: usize| {
+            rest[start..]
+                .find(pat)
+                .filter(|&e| e < max)
+                .map(|e| start + e + pat.len())
+        };
         let found = if rest.starts_with('`') {
             let n = rest.bytes().take_while(|&c| c == b'`').count();
-            close(n, &"`".repeat(n), 2000)
+            // A code span never crosses a blank line.
+            close(n, &"`".repeat(n), 2000).filter(|&e| !rest[..e].contains("\n\n"))
         } else if rest.starts_with("<!--") {
             close(4, "-->", 100_000)
-        } else if rest.starts_with('<') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
+        } else if rest.starts_with('<')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+        {
             close(1, ">", 2000)
         } else if rest.starts_with("{{") {
             close(2, "}}", 400)
         } else if rest.starts_with("{%") {
             close(2, "%}", 400)
         } else if rest.starts_with("http://") || rest.starts_with("https://") {
-            Some(rest.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == ']').unwrap_or(rest.len()))
+            Some(
+                rest.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == ']')
+                    .unwrap_or(rest.len()),
+            )
         } else {
             None
         };
@@ -83,7 +107,12 @@ fn corpus_lints_cleanly_and_findings_stay_in_prose() {
         .arg(corpus.join("macros"))
         .output()
         .expect("binary runs");
-    assert!(matches!(out.status.code(), Some(0 | 1)), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let files = v["files"].as_array().unwrap();
     assert!(files.len() > 2500, "only {} files checked", files.len());
@@ -101,15 +130,31 @@ fn corpus_lints_cleanly_and_findings_stay_in_prose() {
         }
         let spans = non_prose(&text);
         for d in f["diagnostics"].as_array().unwrap() {
-            let (s, e) = (d["byte_range"][0].as_u64().unwrap() as usize, d["byte_range"][1].as_u64().unwrap() as usize);
-            assert!(s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e), "{path}: bad range {s}..{e}");
+            let (s, e) = (
+                d["byte_range"][0].as_u64().unwrap() as usize,
+                d["byte_range"][1].as_u64().unwrap() as usize,
+            );
+            assert!(
+                s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e),
+                "{path}: bad range {s}..{e}"
+            );
             if d["category"] == "wall-of-text" {
                 continue;
             }
             if let Some(&(a, b)) = spans.iter().find(|&&(a, b)| s < b && a < e) {
-                bad.push(format!("{path}:{s}..{e} [{}] {:?} overlaps non-prose {:?}", d["rule"], &text[s..e], &text[a..b.min(a + 60)]));
+                bad.push(format!(
+                    "{path}:{s}..{e} [{}] {:?} overlaps non-prose {:?}",
+                    d["rule"],
+                    &text[s..e],
+                    &text[a..b.min(a + 60)]
+                ));
             }
         }
     }
-    assert!(bad.is_empty(), "{} problems:\n{}", bad.len(), bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
 }

@@ -3,36 +3,62 @@
 
 use std::path::Path;
 
+use std::sync::Arc;
 use tactful::engine::{Engine, Overrides};
 use tactful::fix;
 use tactful::lint::{FileSettings, Linter};
 use tactful::rules::{self, Rule};
 use tactful::source::Format;
-use std::sync::Arc;
 
 fn check_rules(rules: Vec<Rule>) -> Vec<String> {
-    let engine = Arc::new(Engine::new(rules.clone(), &Overrides::default()).expect("packs compile"));
+    let engine =
+        Arc::new(Engine::new(rules.clone(), &Overrides::default()).expect("packs compile"));
     let linter = Linter::new(engine);
     let mut failures = Vec::new();
     for rule in &rules {
         let kind = rule.kinds[0];
-        let settings = FileSettings { format: Format::Text, kind, ..Default::default() };
+        let settings = FileSettings {
+            format: Format::Text,
+            kind,
+            ..Default::default()
+        };
         let of_rule = |text: &str| {
-            let r = linter.lint(text, &settings).expect("plain text always extracts");
-            r.findings.into_iter().filter(|f| f.rule == rule.id).collect::<Vec<_>>()
+            let r = linter
+                .lint(text, &settings)
+                .expect("plain text always extracts");
+            r.findings
+                .into_iter()
+                .filter(|f| f.rule == rule.id)
+                .collect::<Vec<_>>()
         };
         for bad in &rule.bad {
             let found = of_rule(&bad.text);
             if found.is_empty() {
-                failures.push(format!("{}: bad example not flagged: {:?}", rule.id, bad.text));
+                failures.push(format!(
+                    "{}: bad example not flagged: {:?}",
+                    rule.id, bad.text
+                ));
                 continue;
             }
             if let Some(expected) = &bad.fixed {
-                let (fixed, _) = fix::apply_preferred(&bad.text, &found);
+                // The first alternative of each finding (the preferred one, or
+                // the first of a rule whose fixes change meaning).
+                let edits: Vec<_> = found
+                    .iter()
+                    .filter_map(|f| f.fixes.first())
+                    .flat_map(|f| f.edits.clone())
+                    .collect();
+                let (fixed, _) = fix::apply_edits(&bad.text, &edits);
                 if &fixed != expected {
-                    failures.push(format!("{}: fix of {:?}\n    gave     {:?}\n    expected {:?}", rule.id, bad.text, fixed, expected));
+                    failures.push(format!(
+                        "{}: fix of {:?}\n    gave     {:?}\n    expected {:?}",
+                        rule.id, bad.text, fixed, expected
+                    ));
                 } else if !of_rule(&fixed).is_empty() {
-                    failures.push(format!("{}: fixed text is flagged again: {:?}", rule.id, fixed));
+                    failures.push(format!(
+                        "{}: fixed text is flagged again: {:?}",
+                        rule.id, fixed
+                    ));
                 }
             }
         }
@@ -52,7 +78,10 @@ fn default_packs_load_and_cover_every_category() {
         eprintln!("note: rules/ holds no packs yet");
         return;
     }
-    let missing: Vec<_> = tactful::model::Category::ALL.iter().filter(|c| !rules.iter().any(|r| r.category == **c)).collect();
+    let missing: Vec<_> = tactful::model::Category::ALL
+        .iter()
+        .filter(|c| !rules.iter().any(|r| r.category == **c))
+        .collect();
     assert!(missing.is_empty(), "categories without a rule: {missing:?}");
 }
 
@@ -60,7 +89,12 @@ fn default_packs_load_and_cover_every_category() {
 fn every_default_rule_example_holds() {
     let rules = rules::default_rules().unwrap_or_else(|e| panic!("{e}"));
     let failures = check_rules(rules);
-    assert!(failures.is_empty(), "{} example failures:\n  {}", failures.len(), failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "{} example failures:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
 }
 
 #[test]
@@ -76,8 +110,29 @@ fn every_fixture_pack_example_holds() {
 fn every_default_rule_has_docs_fields_and_examples() {
     let rules = rules::default_rules().unwrap_or_else(|e| panic!("{e}"));
     for r in &rules {
-        assert!(!r.message.is_empty() && !r.why.is_empty(), "{} needs message and why", r.id);
-        assert!(r.id.starts_with(&format!("{}.", r.category)), "{} id must start with its category", r.id);
+        assert!(
+            !r.message.is_empty() && !r.why.is_empty(),
+            "{} needs message and why",
+            r.id
+        );
+        assert!(
+            r.id.starts_with(&format!("{}.", r.category)),
+            "{} id must start with its category",
+            r.id
+        );
         assert!(!r.bad.is_empty(), "{} needs at least one bad example", r.id);
     }
+}
+
+#[test]
+fn rule_docs_are_generated_from_the_packs() {
+    let rules = rules::default_rules().unwrap_or_else(|e| panic!("{e}"));
+    let want = rules::docs::markdown(&rules);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if std::env::var_os("TACTFUL_BLESS_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    assert!(have == want, "docs/rules.md is stale: run `cargo run -- rules docs > docs/rules.md` (or TACTFUL_BLESS_DOCS=1 cargo test --test rule_examples)");
 }

@@ -77,7 +77,16 @@ pub fn lint_bytes(
     };
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let settings = cfg.settings_for(&abs);
-    match cfg.linter.lint(&text, &settings) {
+    let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        cfg.linter.lint(&text, &settings)
+    }));
+    let Ok(linted) = linted else {
+        return FileReport::error(
+            display,
+            "internal error while linting this file (a bug in tactful: please report it with the file); other files were linted".into(),
+        );
+    };
+    match linted {
         Ok(result) => FileReport {
             path: display,
             text,

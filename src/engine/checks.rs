@@ -60,7 +60,15 @@ pub fn local(
                     return false;
                 }
                 let w = &seg.text[t.span.clone()];
+                // Code-like neighbours: SUM(, CTRL+C, MY_VAR, HTTP/2, A=B.
+                let before = seg.text[..t.span.start].chars().next_back();
+                let after = seg.text[t.span.end..].chars().next();
+                let code_like = before.is_some_and(|c| "(+_/=[<\\$%@#.-".contains(c))
+                    || after.is_some_and(|c| "(+_/=[<\\$%@#-".contains(c))
+                    || after == Some('.')
+                        && seg.text[t.span.end + 1..].starts_with(|c: char| c.is_alphanumeric());
                 w.chars().count() >= 2
+                    && !code_like
                     && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
                     && !allow.iter().any(|a| a == w)
             };
@@ -260,11 +268,21 @@ pub fn insert_after_greeting(src: &str, doc: &SourceDoc, sentence: &str) -> Opti
 }
 
 /// The edit inserting `sentence` right after the sentence holding `hit`.
-fn insert_after_sentence(doc: &SourceDoc, hit: &ParamHit, sentence: &str) -> Option<Edit> {
+/// With `paragraph_end`, after the last sentence of its paragraph instead.
+fn insert_after_sentence(
+    doc: &SourceDoc,
+    hit: &ParamHit,
+    sentence: &str,
+    paragraph_end: bool,
+) -> Option<Edit> {
     let seg = doc.segments.get(hit.segment)?;
     let toks = tokenize(&seg.text);
     let t = toks.tokens.get(hit.tokens.start)?;
-    let s = toks.sentences.get(t.sentence as usize)?;
+    let s = if paragraph_end {
+        toks.sentences.last()?
+    } else {
+        toks.sentences.get(t.sentence as usize)?
+    };
     let last = &toks.tokens[s.end - 1];
     let at = seg.map.end_to_source(last.span.end);
     let rep = format!(" {}", seg.escape.encode(sentence));
@@ -336,7 +354,7 @@ pub fn document(
             if let (Some(first), Some(last)) = (apologies.first(), apologies.last()) {
                 if of("action").is_empty() {
                     let edit = sentence_param(rule, src, doc)
-                        .and_then(|s| insert_after_sentence(doc, last, &s));
+                        .and_then(|s| insert_after_sentence(doc, last, &s, true));
                     out.push(finding(
                         rule,
                         first.source.clone(),
@@ -350,7 +368,7 @@ pub fn document(
             if let Some(first) = passive.first() {
                 if of("owner").is_empty() {
                     let edit = sentence_param(rule, src, doc)
-                        .and_then(|s| insert_after_sentence(doc, first, &s));
+                        .and_then(|s| insert_after_sentence(doc, first, &s, false));
                     out.push(finding(
                         rule,
                         first.source.clone(),
@@ -360,5 +378,45 @@ pub fn document(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Engine, Overrides};
+    use crate::lint::{FileSettings, Linter};
+    use std::sync::Arc;
+
+    const PACK: &str = r#"
+[[rule]]
+id = "shouting.caps"
+category = "shouting"
+message = "m"
+why = "w"
+check = "all-caps"
+params = { min_words = 2, min_letters = 5, allow = ["FAQ"] }
+"#;
+
+    fn rules_hit(text: &str) -> Vec<String> {
+        let rules = crate::rules::parse_pack("t.toml", PACK).unwrap();
+        let l = Linter::new(Arc::new(Engine::new(rules, &Overrides::default()).unwrap()));
+        let r = l.lint(text, &FileSettings::default()).unwrap();
+        r.findings
+            .iter()
+            .map(|f| text[f.range.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn all_caps_runs_but_not_code_keys_or_acronyms() {
+        assert_eq!(rules_hit("PLEASE DO NOT reply."), vec!["PLEASE DO NOT"]);
+        assert!(
+            rules_hit("Press CTRL+SHIFT+ENTER, then =SUM(LEN(A1)) and INSERT_INTO.").is_empty()
+        );
+        assert!(rules_hit("See the FAQ page.").is_empty());
+        assert!(
+            rules_hit("\"DO NOT REPLY\" is what they wrote").is_empty(),
+            "quoted text"
+        );
     }
 }

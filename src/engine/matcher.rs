@@ -83,15 +83,13 @@ fn m<'a>(
         }
         Elem::Gap(n) => {
             // Lazy: fewest words first.
-            let mut t = ti;
-            for _ in 0..=*n {
+            for t in ti..=ti + *n {
                 if let Some(r) = m(ctx, elems, ei + 1, t, k) {
                     return Some(r);
                 }
                 if !is_item(t) {
                     return None;
                 }
-                t += 1;
             }
             None
         }

@@ -46,6 +46,10 @@ pub struct Engine {
     /// Param keys of check rules, indexed by `Owner::Param`'s second field.
     param_keys: Vec<&'static str>,
     allow: Vec<Pattern>,
+    /// Rules whose engine check looks at one segment.
+    local_checks: Vec<u32>,
+    /// Rules whose engine check looks at the whole document.
+    document_checks: Vec<u32>,
 }
 
 /// Severity or `off`, per rule id or category id.
@@ -169,6 +173,27 @@ impl Engine {
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
+        let local_checks = (0..rules.len() as u32)
+            .filter(|&i| {
+                matches!(
+                    rules[i as usize].check,
+                    Some(Check::AllCaps | Check::Exclamation | Check::WallOfText)
+                )
+            })
+            .collect();
+        let document_checks = (0..rules.len() as u32)
+            .filter(|&i| {
+                matches!(
+                    rules[i as usize].check,
+                    Some(
+                        Check::ApologyDensity
+                            | Check::NoAcknowledgement
+                            | Check::ApologyWithoutAction
+                            | Check::NoOwnership
+                    )
+                )
+            })
+            .collect();
         Ok(Engine {
             rules,
             by_id,
@@ -176,6 +201,8 @@ impl Engine {
             automaton,
             param_keys: PARAM_KEYS.to_vec(),
             allow,
+            local_checks,
+            document_checks,
         })
     }
 
@@ -310,14 +337,10 @@ impl Engine {
             }
         }
         // Local engine checks.
-        for (ri, rule) in self.rules.iter().enumerate() {
-            match rule.check {
-                Some(Check::AllCaps | Check::Exclamation | Check::WallOfText)
-                    if rule.applies_to(kind) =>
-                {
-                    checks::local(self, ri as u32, rule, &site, &out.hits, &mut out.findings);
-                }
-                _ => {}
+        for &ri in &self.local_checks {
+            let rule = &self.rules[ri as usize];
+            if rule.applies_to(kind) {
+                checks::local(self, ri, rule, &site, &out.hits, &mut out.findings);
             }
         }
         out
@@ -400,17 +423,10 @@ impl Engine {
             hits.extend(p.hits);
             words += p.words;
         }
-        for (ri, rule) in self.rules.iter().enumerate() {
-            match rule.check {
-                Some(
-                    Check::ApologyDensity
-                    | Check::NoAcknowledgement
-                    | Check::ApologyWithoutAction
-                    | Check::NoOwnership,
-                ) if rule.applies_to(kind) => {
-                    checks::document(ri as u32, rule, src, doc, &hits, words, &mut findings);
-                }
-                _ => {}
+        for &ri in &self.document_checks {
+            let rule = &self.rules[ri as usize];
+            if rule.applies_to(kind) {
+                checks::document(ri, rule, src, doc, &hits, words, &mut findings);
             }
         }
         apply_directives(src, doc, &mut findings);
@@ -429,8 +445,8 @@ fn apply_directives(src: &str, doc: &SourceDoc, findings: &mut Vec<Finding>) {
     if doc.directives.is_empty() {
         return;
     }
-    let line_of =
-        |off: usize| memchr::memchr_iter(b'\n', &src.as_bytes()[..off.min(src.len())]).count();
+    let line_starts: Vec<usize> = memchr::memchr_iter(b'\n', src.as_bytes()).collect();
+    let line_of = |off: usize| line_starts.partition_point(|&nl| nl < off);
     let matches_ids = |ids: &[String], f: &Finding| {
         ids.is_empty()
             || ids
@@ -443,10 +459,11 @@ fn apply_directives(src: &str, doc: &SourceDoc, findings: &mut Vec<Finding>) {
         let mut disabled = false;
         for d in &directives {
             match d.kind {
-                DirectiveKind::DisableNextLine => {
-                    if line_of(f.range.start) == line_of(d.offset) + 1 && matches_ids(&d.ids, f) {
-                        return false;
-                    }
+                DirectiveKind::DisableNextLine
+                    if line_of(f.range.start) == line_of(d.offset) + 1
+                        && matches_ids(&d.ids, f) =>
+                {
+                    return false;
                 }
                 DirectiveKind::Disable if d.offset <= f.range.start && matches_ids(&d.ids, f) => {
                     disabled = true

@@ -55,25 +55,18 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
     // Render the template: literals encoded for the container, captures copied raw.
     let mut rep = String::new();
     let mut rest = template;
-    let mut first_is_literal = true;
-    let mut at_start = true;
     while !rest.is_empty() {
         if let Some(s) = rest.find('{') {
             let lit = &rest[..s];
             if !lit.is_empty() {
                 rep.push_str(&site.seg.escape.encode(lit));
-                at_start = false;
             }
             let after = &rest[s + 1..];
             let e = after.find('}')?;
             let name = &after[..e];
             let (_, ti) = mt.captures.iter().find(|(n, _)| n == name)?;
             let (cr, _) = token_source(site, *ti..*ti + 1);
-            if at_start {
-                first_is_literal = false;
-            }
             rep.push_str(&src[cr]);
-            at_start = false;
             rest = &after[e + 1..];
         } else {
             rep.push_str(&site.seg.escape.encode(rest));
@@ -94,7 +87,13 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
             end += 1;
         }
         let spaces = src[end..].len() - src[end..].trim_start_matches([' ', '\t']).len();
-        if spaces > 0 {
+        let closes_sentence =
+            src[end..].is_empty() || src[end..].starts_with(['.', '!', '?', ';', ')', '\n']);
+        if closes_sentence {
+            // "…today, no matter what." → "…today." (the comma before goes too).
+            let before = src[..range.start].trim_end_matches([' ', '\t']);
+            range.start = before.strip_suffix(',').unwrap_or(before).len();
+        } else if spaces > 0 {
             end += spaces;
         } else {
             let lead =
@@ -112,7 +111,7 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
             }
         }
     } else {
-        if sentence_start && orig_upper && first_is_literal {
+        if sentence_start && orig_upper {
             rep = upper_first(&rep);
         }
         // No doubled sentence punctuation.
@@ -126,8 +125,10 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
         let trimmed = before.trim_end_matches(' ');
         if trimmed.len() < before.len() {
             let word_start = trimmed
-                .rfind(|c: char| !c.is_alphabetic())
-                .map(|i| i + 1)
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map(|(i, c)| i + c.len_utf8())
                 .unwrap_or(0);
             let article = &trimmed[word_start..];
             if article.eq_ignore_ascii_case("a") || article.eq_ignore_ascii_case("an") {
@@ -191,5 +192,83 @@ pub fn title(matched: &str, edit: &Edit, deletion: bool) -> String {
             "Replace \u{201C}{matched}\u{201D} with \u{201C}{}\u{201D}",
             edit.replacement.trim()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Engine, Overrides};
+    use crate::lint::{FileSettings, Linter};
+    use std::sync::Arc;
+
+    fn linter(pack: &str) -> Linter {
+        let rules = crate::rules::parse_pack("t.toml", pack).unwrap();
+        Linter::new(Arc::new(Engine::new(rules, &Overrides::default()).unwrap()))
+    }
+
+    fn fixed(l: &Linter, text: &str) -> String {
+        let r = l.lint(text, &FileSettings::default()).unwrap();
+        crate::fix::apply_preferred(text, &r.findings).0
+    }
+
+    const PACK: &str = r#"
+[[rule]]
+id = "jargon.rma"
+category = "jargon"
+message = "m"
+why = "w"
+match = ["rma"]
+fix = ["return authorisation", "return number"]
+"#;
+
+    const BROKEN: &str = r#"
+[[rule]]
+id = "blame-customer.you-failed"
+category = "blame-customer"
+message = "m"
+why = "w"
+match = ["you failed to {verb}"]
+fix = ["the {verb} step did not go through for {who}"]
+"#;
+
+    #[test]
+    fn articles_agree_and_multibyte_neighbours_are_safe() {
+        let l = linter(PACK);
+        assert_eq!(
+            fixed(&l, "Please send a RMA."),
+            "Please send a return authorisation."
+        );
+        assert_eq!(
+            fixed(&l, "We\u{2019}re sending an RMA"),
+            "We\u{2019}re sending a return authorisation"
+        );
+        assert_eq!(fixed(&l, "caf\u{e9} RMA"), "caf\u{e9} return authorisation");
+    }
+
+    const DELETE: &str = r#"
+[[rule]]
+id = "overpromise.no-matter-what"
+category = "overpromise"
+message = "m"
+why = "w"
+match = ["no matter what", "just"]
+fix = [""]
+"#;
+
+    #[test]
+    fn deletions_take_their_comma_and_space_and_keep_capitals() {
+        let l = linter(DELETE);
+        assert_eq!(
+            fixed(&l, "It works today, no matter what."),
+            "It works today."
+        );
+        assert_eq!(fixed(&l, "No matter what, it works."), "It works.");
+        assert_eq!(fixed(&l, "Just click Save."), "Click Save.");
+        assert_eq!(fixed(&l, "Then just click Save."), "Then click Save.");
+    }
+
+    #[test]
+    fn fixes_with_unknown_captures_are_rejected_at_load() {
+        assert!(crate::rules::parse_pack("t.toml", BROKEN).is_err());
     }
 }

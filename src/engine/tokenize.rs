@@ -68,7 +68,7 @@ fn is_word_char(c: char) -> bool {
 /// Splits a normalised word with an apostrophe into its expansion:
 /// "didn't" → ("did", "not"), "can't" → ("can", "not"), "i'm" → ("i", "am").
 /// Returns None when the word is not a contraction (e.g. a possessive).
-pub fn expand_contraction(w: &str) -> Option<(&'static str, &'static str)> {
+pub fn expand_contraction(w: &str) -> Option<(&str, &'static str)> {
     Some(match w {
         "can't" | "cannot" => ("can", "not"),
         "won't" => ("will", "not"),
@@ -117,25 +117,20 @@ pub fn expand_contraction(w: &str) -> Option<(&'static str, &'static str)> {
                 }
                 _ => return None,
             };
-            let first: &'static str = match head {
-                "i" => "i",
-                "you" => "you",
-                "we" => "we",
-                "they" => "they",
-                "he" => "he",
-                "she" => "she",
-                "it" => "it",
-                "that" => "that",
-                "there" => "there",
-                "what" => "what",
-                "here" => "here",
-                "who" => "who",
-                "where" => "where",
-                "how" => "how",
-                "this" => "this",
-                _ => return None,
-            };
-            (first, second)
+            // Pronouns take every tail; other words only the unambiguous ones
+            // ("should've", "that'll", "they're"), never "'d" or "'s".
+            const PRONOUNS: &[&str] = &[
+                "i", "you", "we", "they", "he", "she", "it", "that", "there", "what", "here",
+                "who", "where", "how", "this",
+            ];
+            let pronoun = PRONOUNS.contains(&head);
+            if !pronoun && !matches!(tail, "ve" | "ll" | "re") {
+                return None;
+            }
+            if head.is_empty() || !head.chars().all(char::is_alphabetic) {
+                return None;
+            }
+            (head, second)
         }
     })
 }
@@ -207,6 +202,8 @@ pub fn tokenize(text: &str) -> Tokens {
             *sentence_start = out.tokens.len();
         }
     };
+    // Reused for every word's normal form.
+    let mut norm = String::new();
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
         let clen = c.len_utf8();
@@ -317,10 +314,7 @@ pub fn tokenize(text: &str) -> Tokens {
             // A word: letters/digits with inner apostrophes.
             let start = i;
             let mut j = i + clen;
-            loop {
-                let Some(d) = text[j..].chars().next() else {
-                    break;
-                };
+            while let Some(d) = text[j..].chars().next() {
                 if is_word_char(d) {
                     j += d.len_utf8();
                 } else if is_apostrophe(d) {
@@ -335,7 +329,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 }
             }
             let word = &text[start..j];
-            let mut norm = String::with_capacity(word.len());
+            norm.clear();
             for ch in word.chars() {
                 if is_apostrophe(ch) {
                     norm.push('\'');
@@ -451,6 +445,18 @@ mod tests {
         assert_eq!(&text[t.tokens[4].span.clone()], "ca");
         assert_eq!(t.sentences.len(), 2);
         assert!(t.is_sentence_start(7));
+    }
+
+    #[test]
+    fn modal_contractions_expand_but_possessives_stay() {
+        let t = tokenize("You should've asked; that'll help. The team's plan.");
+        assert_eq!(
+            norms(&t),
+            vec![
+                "you", "should", "have", "asked", ";", "that", "will", "help", ".", "the", "team",
+                "'s", "plan", "."
+            ]
+        );
     }
 
     #[test]

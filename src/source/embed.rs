@@ -35,7 +35,11 @@ pub fn looks_like_html(value: &str) -> bool {
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off + 1;
-        let name_start = if bytes.get(start) == Some(&b'/') { start + 1 } else { start };
+        let name_start = if bytes.get(start) == Some(&b'/') {
+            start + 1
+        } else {
+            start
+        };
         let name_end = bytes[name_start..]
             .iter()
             .position(|b| !b.is_ascii_alphanumeric())
@@ -48,7 +52,8 @@ pub fn looks_like_html(value: &str) -> bool {
                 tags += 1;
                 // One block tag (`<br>`, `<p>`) is enough; inline ones
                 // (`<a>`, `<b>`) are common in Markdown, so they need company.
-                if !matches!(name.as_str(), "span" | "strong" | "em" | "b" | "i" | "a") || tags >= 3 {
+                if !matches!(name.as_str(), "span" | "strong" | "em" | "b" | "i" | "a") || tags >= 3
+                {
                     return true;
                 }
             }
@@ -64,15 +69,34 @@ pub fn looks_like_html(value: &str) -> bool {
 /// Keys whose string values are linted when a JSON/YAML file is not a known
 /// export and no keys are configured (compared case-insensitively).
 const PROSE_KEYS: &[&str] = &[
-    "body", "content", "comment", "message", "text", "reply", "response", "answer", "subject",
-    "template", "html", "signature", "greeting", "closing",
+    "body",
+    "content",
+    "comment",
+    "message",
+    "text",
+    "reply",
+    "response",
+    "answer",
+    "subject",
+    "template",
+    "html",
+    "signature",
+    "greeting",
+    "closing",
 ];
 /// Key endings that name prose (`markComment`, `closeComment`, `body_html`,
 /// `replyMessage`, `email_body`).
-const PROSE_KEY_SUFFIXES: &[&str] = &["comment", "message", "body", "reply", "response", "_html", "html"];
+const PROSE_KEY_SUFFIXES: &[&str] = &[
+    "comment", "message", "body", "reply", "response", "_html", "html",
+];
 
-/// Whether a key names prose in the automatic (unconfigured) mode.
+/// Whether a key names prose in the automatic (unconfigured) mode. Keys
+/// starting with `_` or `$` are metadata.
 pub fn is_prose_key(key: &str) -> bool {
+    // `__comment__`, `_note`, `$comment`: notes for maintainers, not replies.
+    if key.starts_with(['_', '$']) {
+        return false;
+    }
     let lower = key.to_ascii_lowercase();
     PROSE_KEYS.contains(&lower.as_str()) || PROSE_KEY_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
@@ -118,7 +142,8 @@ fn pointer_matches(steps: &[String], path: &[PathStep]) -> bool {
     match (steps.first(), path.first()) {
         (None, None) => true,
         (Some(s), _) if s == "**" => {
-            pointer_matches(&steps[1..], path) || (!path.is_empty() && pointer_matches(steps, &path[1..]))
+            pointer_matches(&steps[1..], path)
+                || (!path.is_empty() && pointer_matches(steps, &path[1..]))
         }
         (Some(s), Some(p)) => {
             let ok = s == "*"
@@ -142,7 +167,11 @@ pub struct Selection {
 impl Selection {
     pub fn new(opts: &SourceOptions) -> Selection {
         Selection {
-            patterns: opts.export_keys.iter().map(|k| KeyPattern::parse(k)).collect(),
+            patterns: opts
+                .export_keys
+                .iter()
+                .map(|k| KeyPattern::parse(k))
+                .collect(),
         }
     }
 
@@ -224,6 +253,8 @@ mod tests {
         assert!(is_prose_key("content_html"));
         assert!(!is_prose_key("title"));
         assert!(!is_prose_key("staleLabel"));
+        assert!(!is_prose_key("__comment__"));
+        assert!(!is_prose_key("$comment"));
         assert!(looks_like_html("Hi,<br>thanks"));
         assert!(looks_like_html("<p>x</p>"));
         assert!(!looks_like_html("a <b>bold</b> [link](x)"));

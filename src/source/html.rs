@@ -31,11 +31,58 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
 
 /// Elements whose start and end tags end a segment.
 const BLOCK_ELEMENTS: &[&str] = &[
-    "p", "div", "li", "ul", "ol", "td", "th", "tr", "table", "thead", "tbody", "tfoot", "caption",
-    "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "section", "article", "header", "footer",
-    "nav", "aside", "main", "dl", "dt", "dd", "figure", "figcaption", "details", "summary", "form",
-    "fieldset", "legend", "address", "center", "body", "html", "option", "button", "label", "img",
-    "blockquote", "title", "li", "menu", "frame", "iframe",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "form",
+    "fieldset",
+    "legend",
+    "address",
+    "center",
+    "body",
+    "html",
+    "option",
+    "button",
+    "label",
+    "img",
+    "blockquote",
+    "title",
+    "li",
+    "menu",
+    "frame",
+    "iframe",
 ];
 /// Elements whose content is never prose.
 const SKIPPED_ELEMENTS: &[&str] = &[
@@ -91,7 +138,11 @@ pub fn extract_range(
                 i = markup_end;
             }
             MarkupKind::Other => i = markup_end,
-            MarkupKind::Tag { name, closing, self_closing } => {
+            MarkupKind::Tag {
+                name,
+                closing,
+                self_closing,
+            } => {
                 let name = name.to_ascii_lowercase();
                 let block = BLOCK_ELEMENTS.contains(&name.as_str());
                 if block {
@@ -199,7 +250,10 @@ fn read_markup(s: &str) -> Option<Markup<'_>> {
     }
     let closing = bytes.get(1) == Some(&b'/');
     let name_start = if closing { 2 } else { 1 };
-    if !bytes.get(name_start).is_some_and(|b| b.is_ascii_alphabetic()) {
+    if !bytes
+        .get(name_start)
+        .is_some_and(|b| b.is_ascii_alphabetic())
+    {
         return None;
     }
     let name_end = bytes[name_start..]
@@ -207,7 +261,9 @@ fn read_markup(s: &str) -> Option<Markup<'_>> {
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))
         .map(|p| name_start + p)
         .unwrap_or(bytes.len());
-    // Attributes: up to the first `>` outside quotes.
+    // Attributes: up to the first `>` outside quotes (a tag longer than
+    // this is text, which keeps hostile input linear).
+    const MAX_TAG: usize = 16 * 1024;
     let mut j = name_end;
     let mut quote: Option<u8> = None;
     while j < bytes.len() {
@@ -237,24 +293,31 @@ fn read_markup(s: &str) -> Option<Markup<'_>> {
             None => {}
         }
         j += 1;
+        if j > MAX_TAG {
+            return None;
+        }
     }
     None
 }
 
-/// Offset and length of `</name>` in `s` (case-insensitive).
+/// Offset and length of `</name>` in `s` (case-insensitive), in one pass.
 fn find_closing(s: &str, name: &str) -> Option<(usize, usize)> {
-    let lower = s.to_ascii_lowercase();
-    let needle = format!("</{name}");
+    let b = s.as_bytes();
     let mut from = 0;
-    while let Some(at) = lower[from..].find(&needle) {
-        let at = from + at;
-        let after = at + needle.len();
-        let next = lower.as_bytes().get(after).copied();
-        if matches!(next, Some(b'>' | b' ' | b'\n' | b'\t' | b'\r') | None) {
-            let len = lower[after..].find('>').map(|e| after + e + 1 - at).unwrap_or(s.len() - at);
+    while let Some(off) = memchr::memmem::find(&b[from..], b"</") {
+        let at = from + off;
+        let name_end = at + 2 + name.len();
+        let matches_name = b
+            .get(at + 2..name_end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        let next = b.get(name_end).copied();
+        if matches_name && matches!(next, Some(b'>' | b' ' | b'\n' | b'\t' | b'\r') | None) {
+            let len = memchr::memchr(b'>', &b[name_end..])
+                .map(|e| name_end + e + 1 - at)
+                .unwrap_or(s.len() - at);
             return Some((at, len));
         }
-        from = after;
+        from = at + 2;
     }
     None
 }
@@ -339,7 +402,10 @@ mod tests {
     #[test]
     fn block_elements_make_segments() {
         let doc = html("<h1>Hello</h1><p>You <b>failed</b> to pay.</p><ul><li>One</li><li>Two<br>Three</li></ul>");
-        assert_eq!(texts(&doc), vec!["Hello", "You failed to pay.", "One", "Two", "Three"]);
+        assert_eq!(
+            texts(&doc),
+            vec!["Hello", "You failed to pay.", "One", "Two", "Three"]
+        );
         assert!(doc.segments.iter().all(|s| s.escape == Escape::Html));
         // "You failed" crosses `<b>`: not contiguous, so no fix there.
         let (r, ok) = doc.segments[1].to_source(0..10);
@@ -354,14 +420,20 @@ mod tests {
     fn entities_decode_as_atomic_runs() {
         let src = "<p>We can&rsquo;t &amp; won&#8217;t&nbsp;wait &bogus; &#x41;</p>";
         let doc = html(src);
-        assert_eq!(texts(&doc), vec!["We can\u{2019}t & won\u{2019}t wait &bogus; A"]);
+        assert_eq!(
+            texts(&doc),
+            vec!["We can\u{2019}t & won\u{2019}t wait &bogus; A"]
+        );
         let seg = &doc.segments[0];
         let at = seg.text.find('\u{2019}').unwrap();
         let (r, ok) = seg.to_source(at..at + 3);
         assert!(ok);
         assert_eq!(&src[r], "&rsquo;");
         let (r, _) = seg.to_source(0..seg.text.len());
-        assert_eq!(&src[r], "We can&rsquo;t &amp; won&#8217;t&nbsp;wait &bogus; &#x41;");
+        assert_eq!(
+            &src[r],
+            "We can&rsquo;t &amp; won&#8217;t&nbsp;wait &bogus; &#x41;"
+        );
     }
 
     #[test]
@@ -372,14 +444,20 @@ code</pre><script>var a = "<p>x</p>";</script><style>p{}</style><!-- tactful-dis
         assert_eq!(texts(&doc), vec!["Run \u{E000} now.", "Ok"]);
         assert_eq!(doc.directives.len(), 1);
         assert_eq!(doc.directives[0].ids, vec!["minimizing"]);
-        assert!(doc.protected.iter().any(|r| &src[r.clone()] == "<code>just do it</code>"));
+        assert!(doc
+            .protected
+            .iter()
+            .any(|r| &src[r.clone()] == "<code>just do it</code>"));
     }
 
     #[test]
     fn template_tags_inside_html_are_masked() {
         let src = r#"<p>Dear {{ user.name }},</p><p><a href="{{url}}">click</a> {% if a > b %}now{% endif %}</p>"#;
         let doc = html(src);
-        assert_eq!(texts(&doc), vec!["Dear \u{E000},", "click \u{E001}now\u{E001}"]);
+        assert_eq!(
+            texts(&doc),
+            vec!["Dear \u{E000},", "click \u{E001}now\u{E001}"]
+        );
     }
 
     #[test]
@@ -396,9 +474,28 @@ code</pre><script>var a = "<p>x</p>";</script><style>p{}</style><!-- tactful-dis
     #[test]
     fn malformed_html_never_panics() {
         let samples = [
-            "<", "<p", "<p>unclosed", "</", "<!--", "<!-- x", "&", "&#", "&#x;", "&#99999999;",
-            "<a href=\"x>y", "a < b > c", "<code>never closed", "<pre>", "<p>é&rsquo", "<<<>>>",
-            "<p>x</p", "<![CDATA[", "<?xml", "<p a='1' b=\"2\" c>t</p>", "&amp", "<br/>é",
+            "<",
+            "<p",
+            "<p>unclosed",
+            "</",
+            "<!--",
+            "<!-- x",
+            "&",
+            "&#",
+            "&#x;",
+            "&#99999999;",
+            "<a href=\"x>y",
+            "a < b > c",
+            "<code>never closed",
+            "<pre>",
+            "<p>é&rsquo",
+            "<<<>>>",
+            "<p>x</p",
+            "<![CDATA[",
+            "<?xml",
+            "<p a='1' b=\"2\" c>t</p>",
+            "&amp",
+            "<br/>é",
         ];
         for s in samples {
             let doc = html(s);

@@ -38,7 +38,9 @@ pub struct JsonString {
 impl JsonValue {
     fn get(&self, key: &str) -> Option<&JsonValue> {
         match self {
-            JsonValue::Object(members) => members.iter().find(|(k, _)| k.value == key).map(|(_, v)| v),
+            JsonValue::Object(members) => {
+                members.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
+            }
             _ => None,
         }
     }
@@ -140,7 +142,11 @@ fn key_of(path: &[PathStep]) -> &str {
 /// Zendesk action fields whose value a customer reads.
 const ZENDESK_FIELDS: &[&str] = &["comment_value", "comment_value_html", "subject"];
 
-fn select_automatic<'a>(v: &'a JsonValue, key: Option<&str>, out: &mut Vec<(&'a JsonString, InnerFormat)>) {
+fn select_automatic<'a>(
+    v: &'a JsonValue,
+    key: Option<&str>,
+    out: &mut Vec<(&'a JsonString, InnerFormat)>,
+) {
     match v {
         JsonValue::String(s) => {
             if let Some(k) = key.filter(|k| is_prose_key(k)) {
@@ -154,7 +160,9 @@ fn select_automatic<'a>(v: &'a JsonValue, key: Option<&str>, out: &mut Vec<(&'a 
         }
         JsonValue::Object(members) => {
             // A Zendesk action: {"field": "comment_value", "value": "…"}.
-            if let (Some(field), Some(value)) = (v.get("field").and_then(JsonValue::as_str), v.get("value")) {
+            if let (Some(field), Some(value)) =
+                (v.get("field").and_then(JsonValue::as_str), v.get("value"))
+            {
                 if ZENDESK_FIELDS.contains(&field.value.as_str()) {
                     zendesk_value(value, &field.value, out);
                 }
@@ -174,7 +182,11 @@ fn select_automatic<'a>(v: &'a JsonValue, key: Option<&str>, out: &mut Vec<(&'a 
 }
 
 /// A Zendesk action value: a string, or `["channel:all", "text"]`.
-fn zendesk_value<'a>(value: &'a JsonValue, field: &str, out: &mut Vec<(&'a JsonString, InnerFormat)>) {
+fn zendesk_value<'a>(
+    value: &'a JsonValue,
+    field: &str,
+    out: &mut Vec<(&'a JsonString, InnerFormat)>,
+) {
     match value {
         JsonValue::String(s) => out.push((s, InnerFormat::of(field, &s.value))),
         JsonValue::Array(items) => {
@@ -273,7 +285,10 @@ impl Parser<'_> {
             let key = self.string()?;
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b':') {
-                return Err(self.error(&format!("expected `:` after the member name, found {}", self.describe_here())));
+                return Err(self.error(&format!(
+                    "expected `:` after the member name, found {}",
+                    self.describe_here()
+                )));
             }
             self.pos += 1;
             self.skip_ws();
@@ -357,11 +372,9 @@ impl Parser<'_> {
                     map.push_atomic(at, decoded.len_utf8(), esc_start, self.pos - esc_start);
                     run = self.pos;
                 }
-                0..=0x1f => {
-                    return Err(self.error(
-                        "control character in a string: write a line break as `\\n` and a tab as `\\t`",
-                    ))
-                }
+                0..=0x1f => return Err(self.error(
+                    "control character in a string: write a line break as `\\n` and a tab as `\\t`",
+                )),
                 _ => self.pos += 1,
             }
         }
@@ -388,12 +401,16 @@ impl Parser<'_> {
             return Ok(c);
         }
         if e != b'u' {
-            return Err(self.error("invalid escape: use one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"));
+            return Err(
+                self.error("invalid escape: use one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
+            );
         }
         let high = self.hex4(self.pos + 2)?;
         self.pos += 6;
         if (0xD800..0xDC00).contains(&high) {
-            if self.bytes.get(self.pos) == Some(&b'\\') && self.bytes.get(self.pos + 1) == Some(&b'u') {
+            if self.bytes.get(self.pos) == Some(&b'\\')
+                && self.bytes.get(self.pos + 1) == Some(&b'u')
+            {
                 let low = self.hex4(self.pos + 2)?;
                 if (0xDC00..0xE000).contains(&low) {
                     self.pos += 6;
@@ -449,7 +466,10 @@ mod tests {
         let (r, _) = seg.to_source(at..at + "café".len());
         assert_eq!(&src[r], r"caf\u00e9");
         // The placeholder is protected in file offsets.
-        assert!(doc.protected.iter().any(|r| &src[r.clone()] == "{{ticket.requester.first_name}}"));
+        assert!(doc
+            .protected
+            .iter()
+            .any(|r| &src[r.clone()] == "{{ticket.requester.first_name}}"));
     }
 
     #[test]
@@ -473,7 +493,10 @@ mod tests {
             export_keys: vec!["/replies/*/body".into()],
             ..Default::default()
         };
-        assert_eq!(texts(&extract(src, &opts).unwrap()), vec!["First", "Second"]);
+        assert_eq!(
+            texts(&extract(src, &opts).unwrap()),
+            vec!["First", "Second"]
+        );
         let opts = SourceOptions {
             export_keys: vec!["name".into()],
             ..Default::default()
@@ -511,7 +534,18 @@ mod tests {
         }
         let deep = "[".repeat(100_000);
         assert!(parse(&deep).is_err());
-        for s in ["", "\u{feff}", "\"\\u12", "\"\\ud800\"", "\"\\udc00\\u0041\"", "-", "1e", "tru", "{\"a\"", "\"\\"] {
+        for s in [
+            "",
+            "\u{feff}",
+            "\"\\u12",
+            "\"\\ud800\"",
+            "\"\\udc00\\u0041\"",
+            "-",
+            "1e",
+            "tru",
+            "{\"a\"",
+            "\"\\",
+        ] {
             let _ = extract(s, &SourceOptions::default());
         }
     }

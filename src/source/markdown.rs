@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::placeholder::{mask, MaskContext, Masked, SegmentBuilder};
+use super::placeholder::{self as template, mask, MaskContext, Masked, SegmentBuilder};
 use super::{html, Escape, SourceDoc, SourceOptions};
 
 /// Splits a Markdown document into prose segments.
@@ -22,7 +22,8 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         ..Default::default()
     };
     let body_start = front_matter(text, &mut ctx);
-    let masked = mask(text, 0, &mut ctx);
+    let mut masked = mask(text, 0, &mut ctx);
+    mask_attribute_lists(&mut masked, &mut ctx);
     let mut b = SegmentBuilder::new();
     let mut walker = Walker {
         original: text,
@@ -35,6 +36,7 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         inline_code: None,
     };
     walker.walk(body_start);
+    comment_definitions(&text[body_start..], body_start, &mut ctx);
     let segments = b.finish();
     SourceDoc {
         segments,
@@ -72,6 +74,93 @@ pub fn front_matter(text: &str, ctx: &mut MaskContext) -> usize {
     }
     // No closing line: not front matter (a leading thematic break).
     0
+}
+
+/// Reads directives from the Markdown comment idiom, a link reference
+/// definition that renders as nothing: `[//]: # (tactful-disable minimizing)`
+/// (also `[comment]: #`, `[_]: #`; the body in parentheses or quotes).
+fn comment_definitions(body: &str, base: usize, ctx: &mut MaskContext) {
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        let label_end = trimmed.find("]: #").filter(|_| trimmed.starts_with('['));
+        if let Some(end) = label_end {
+            let label = &trimmed[1..end];
+            let rest = trimmed[end + 4..].trim();
+            let inner = rest
+                .strip_prefix('(')
+                .and_then(|r| r.strip_suffix(')'))
+                .or_else(|| rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')));
+            if matches!(label, "//" | "comment" | "_" | "#") {
+                if let Some(inner) = inner {
+                    ctx.comment(inner, base + pos);
+                }
+            }
+        }
+        pos += line.len();
+    }
+}
+
+/// Masks kramdown/Jekyll attribute lists (`{:target="_blank"}`, `{: .note}`,
+/// `{.table}`, `{#id}`) like template comments: markup, never prose.
+fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
+    const MAX_LEN: usize = 300;
+    let bytes = masked.text.as_bytes();
+    let mut found: Vec<template::Tag> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'{', &bytes[i..]) {
+        let at = i + off;
+        i = at + 1;
+        let kind_ok = matches!(bytes.get(at + 1), Some(b':' | b'#' | b'.'))
+            && bytes
+                .get(at + 2)
+                .is_some_and(|b| !b.is_ascii_whitespace() || bytes[at + 1] == b':');
+        if !kind_ok {
+            continue;
+        }
+        // `{#id}` / `{.class}` ending an ATX heading are pulldown-cmark's.
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
+        let heading = bytes[line_start..at]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b'#');
+        if heading && bytes[at + 1] != b':' {
+            continue;
+        }
+        let rest = &bytes[at + 1..(at + MAX_LEN).min(bytes.len())];
+        let Some(close) = rest.iter().position(|b| matches!(b, b'}' | b'{' | b'\n')) else {
+            continue;
+        };
+        if rest[close] != b'}' {
+            continue;
+        }
+        let end = at + 1 + close + 1;
+        let first = masked.tags.partition_point(|t| t.range.end <= at);
+        if masked.tags.get(first).is_some_and(|t| t.range.start < end) {
+            // Overlaps a template tag: not an attribute list.
+            continue;
+        }
+        found.push(template::Tag {
+            kind: template::TagKind::Comment,
+            range: at..end,
+            body: at..at,
+        });
+        i = end;
+    }
+    if found.is_empty() {
+        return;
+    }
+    let mut text = std::mem::take(&mut masked.text).into_bytes();
+    for tag in &found {
+        for b in &mut text[tag.range.clone()] {
+            *b = b'x';
+        }
+        ctx.protected.push(tag.range.clone());
+    }
+    // Only ASCII bytes were overwritten, and only whole ASCII-delimited runs.
+    masked.text = String::from_utf8(text).unwrap_or_default();
+    masked.tags.extend(found);
+    masked.tags.sort_by_key(|t| t.range.start);
 }
 
 struct Walker<'a, 'b> {
@@ -122,7 +211,15 @@ impl Walker<'_, '_> {
                     if self.visible() {
                         let src = &self.original[r.clone()];
                         if src.chars().all(char::is_whitespace) && !src.is_empty() {
-                            self.b.push_verbatim(src, r.start);
+                            // May lie inside a multi-line tag: push_span
+                            // turns that into the tag's marker.
+                            self.b.push_span(
+                                self.original,
+                                r,
+                                self.masked,
+                                0,
+                                &mut self.ctx.protected,
+                            );
                         } else {
                             self.b.push_atomic("\n", r.start, r.len());
                         }
@@ -238,7 +335,10 @@ impl Walker<'_, '_> {
         let mut from = 0;
         while let Some(open) = h[from..].find("<!--") {
             let body_start = from + open + 4;
-            let body_end = h[body_start..].find("-->").map(|e| body_start + e).unwrap_or(h.len());
+            let body_end = h[body_start..]
+                .find("-->")
+                .map(|e| body_start + e)
+                .unwrap_or(h.len());
             // Template tags inside the comment were masked; read the original.
             let src = (r.start + body_start)..(r.start + body_end);
             if let Some(body) = self.original.get(src.clone()) {
@@ -317,7 +417,19 @@ mod tests {
     fn blocks_become_segments() {
         let src = "# Title {#anchor}\n\nYou **must** pay.\nNow.\n\n- one\n- two *x*\n\n| a | b |\n|---|---|\n| c | d |\n";
         let doc = md(src);
-        assert_eq!(texts(&doc), vec!["Title", "You must pay.\nNow.", "one", "two x", "a", "b", "c", "d"]);
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "Title",
+                "You must pay.\nNow.",
+                "one",
+                "two x",
+                "a",
+                "b",
+                "c",
+                "d"
+            ]
+        );
         // A range crossing `**` is not contiguous; one inside a run is.
         let seg = &doc.segments[1];
         assert!(!seg.to_source(0..8).1);
@@ -336,8 +448,17 @@ mod tests {
             vec!["Run \u{E000} at \u{E000} or \u{E000} or the docs \u{E000}."]
         );
         for r in &doc.protected {
-            assert!(["`just do it`", "https://x.com/simply", "<https://y.com/easy>", "![simply](i.png)"]
-                .contains(&&src[r.clone()]), "{:?}", &src[r.clone()]);
+            assert!(
+                [
+                    "`just do it`",
+                    "https://x.com/simply",
+                    "<https://y.com/easy>",
+                    "![simply](i.png)"
+                ]
+                .contains(&&src[r.clone()]),
+                "{:?}",
+                &src[r.clone()]
+            );
         }
     }
 
@@ -369,7 +490,14 @@ mod tests {
     fn html_comments_hold_directives_and_inline_html_is_markup() {
         let src = "<!-- tactful-disable-next-line minimizing -->\nIt is <b>simply</b> done.<br>Next <code>just x</code> line.\n\n<div>\n<p>Block html text</p>\n</div>\n\n<!-- tactful: kind=internal-note -->\n";
         let doc = md(src);
-        assert_eq!(texts(&doc), vec!["It is simply done.", "Next \u{E000} line.", "Block html text"]);
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "It is simply done.",
+                "Next \u{E000} line.",
+                "Block html text"
+            ]
+        );
         assert_eq!(doc.directives.len(), 1);
         assert_eq!(doc.kind, Some(crate::model::Kind::InternalNote));
         assert_eq!(doc.segments[2].escape, Escape::Html);
@@ -382,9 +510,33 @@ mod tests {
         let doc = md(src);
         assert_eq!(
             texts(&doc),
-            vec!["See the guide for help, \u{E000}.", "Hi \u{E001}friend", "\u{E001}there\u{E001}!"]
+            vec![
+                "See the guide for help, \u{E000}.",
+                "Hi \u{E001}friend",
+                "\u{E001}there\u{E001}!"
+            ]
         );
-        assert!(doc.protected.iter().any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+        assert!(doc
+            .protected
+            .iter()
+            .any(|r| &src[r.clone()] == "{{ page.name_with_underscores }}"));
+    }
+
+    #[test]
+    fn comment_definitions_hold_directives() {
+        let src = "Hi.\n\n[//]: # (tactful-disable-next-line minimizing)\nJust do it.\n\n[comment]: # \"tactful: kind=kb\"\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Hi.", "Just do it."]);
+        assert_eq!(doc.directives.len(), 1);
+        assert_eq!(doc.directives[0].offset, 5);
+        assert_eq!(doc.kind, Some(crate::model::Kind::Kb));
+    }
+
+    #[test]
+    fn kramdown_attribute_lists_are_markup() {
+        let src = "[Duck.ai](https://duck.ai){:target=\"\\_blank\"}{:rel=\"noopener\"} is free.\n{: .note}\n\n| a |\n|---|\n| b |\n{.table-regular}\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Duck.ai is free.\n", "a", "b"]);
     }
 
     #[test]

@@ -75,7 +75,11 @@ impl Format {
         let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
         let mut parts = name.rsplit('.');
         let ext = parts.next().unwrap_or("");
-        let inner = if name.contains('.') { parts.next().unwrap_or("") } else { "" };
+        let inner = if name.contains('.') {
+            parts.next().unwrap_or("")
+        } else {
+            ""
+        };
         let by_ext = |ext: &str| match ext {
             "md" | "markdown" | "mdx" | "mkd" | "mdown" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
@@ -116,10 +120,17 @@ pub enum Escape {
     JsonHtml,
     /// Inside a double-quoted YAML scalar.
     YamlDouble,
-    /// Inside a single-quoted YAML scalar.
+    /// Inside a single-quoted YAML scalar (`'` doubled; line breaks become
+    /// spaces, as a single-quoted scalar cannot hold one on one line).
     YamlSingle,
-    /// A plain or block YAML scalar (written as is; fixes never add newlines).
+    /// A plain (unquoted, one- or multi-line) YAML scalar: line breaks
+    /// become spaces, and `: ` / ` #` (which would end the scalar) get a
+    /// no-break space (`:\u{a0}`, `\u{a0}#`), so the file stays valid YAML.
     YamlPlain,
+    /// A block scalar (`|`, `>`): written as is, line breaks become spaces.
+    YamlBlock,
+    /// HTML inside a block scalar.
+    YamlBlockHtml,
     /// HTML inside a double-quoted YAML scalar.
     YamlDoubleHtml,
     /// HTML inside a single-quoted YAML scalar.
@@ -131,15 +142,20 @@ pub enum Escape {
 impl Escape {
     pub fn encode(self, text: &str) -> String {
         match self {
-            Escape::None | Escape::YamlPlain => text.to_string(),
+            Escape::None => text.to_string(),
+            Escape::YamlPlain => yaml_plain_escape(text),
+            Escape::YamlBlock => text.replace(['\r', '\n'], " "),
+            Escape::YamlBlockHtml => html_escape(text).replace(['\r', '\n'], " "),
             Escape::Html => html_escape(text),
             Escape::Json => json_escape(text),
             Escape::JsonHtml => json_escape(&html_escape(text)),
             Escape::YamlDouble => json_escape(text),
-            Escape::YamlSingle => text.replace('\'', "''"),
+            Escape::YamlSingle => text.replace('\'', "''").replace(['\r', '\n'], " "),
             Escape::YamlDoubleHtml => json_escape(&html_escape(text)),
-            Escape::YamlSingleHtml => html_escape(text).replace('\'', "''"),
-            Escape::YamlPlainHtml => html_escape(text),
+            Escape::YamlSingleHtml => html_escape(text)
+                .replace('\'', "''")
+                .replace(['\r', '\n'], " "),
+            Escape::YamlPlainHtml => yaml_plain_escape(&html_escape(text)),
         }
     }
 
@@ -148,7 +164,11 @@ impl Escape {
     pub fn within(self, outer: Escape) -> Escape {
         let html = matches!(
             self,
-            Escape::Html | Escape::JsonHtml | Escape::YamlDoubleHtml | Escape::YamlSingleHtml | Escape::YamlPlainHtml
+            Escape::Html
+                | Escape::JsonHtml
+                | Escape::YamlDoubleHtml
+                | Escape::YamlSingleHtml
+                | Escape::YamlPlainHtml
         );
         match (outer, html) {
             (Escape::Json | Escape::JsonHtml, false) => Escape::Json,
@@ -159,9 +179,17 @@ impl Escape {
             (Escape::YamlSingle | Escape::YamlSingleHtml, true) => Escape::YamlSingleHtml,
             (Escape::YamlPlain | Escape::YamlPlainHtml, false) => Escape::YamlPlain,
             (Escape::YamlPlain | Escape::YamlPlainHtml, true) => Escape::YamlPlainHtml,
+            (Escape::YamlBlock | Escape::YamlBlockHtml, false) => Escape::YamlBlock,
+            (Escape::YamlBlock | Escape::YamlBlockHtml, true) => Escape::YamlBlockHtml,
             (Escape::None | Escape::Html, _) => self,
         }
     }
+}
+
+fn yaml_plain_escape(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+        .replace(": ", ":\u{a0}")
+        .replace(" #", "\u{a0}#")
 }
 
 fn html_escape(text: &str) -> String {
@@ -298,7 +326,10 @@ impl SourceError {
 /// with the line and column of the first syntax error.
 pub fn extract(text: &str, format: Format, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
     let mut doc = match format {
-        Format::Text | Format::Template => text::extract(text, opts),
+        Format::Text => text::extract(text, opts),
+        // Email templates are often HTML: read them as HTML when they are.
+        Format::Template if embed::looks_like_html(text) => html::extract(text, opts),
+        Format::Template => text::extract(text, opts),
         Format::Markdown => markdown::extract(text, opts),
         Format::Html => html::extract(text, opts),
         Format::Json => json::extract(text, opts)?,
@@ -378,5 +409,15 @@ mod tests {
         assert_eq!(Escape::Json.encode("a \"b\"\n"), "a \\\"b\\\"\\n");
         assert_eq!(Escape::Html.encode("a < b & c"), "a &lt; b &amp; c");
         assert_eq!(Escape::YamlSingle.encode("it's"), "it''s");
+        assert_eq!(
+            Escape::YamlPlain.encode("Note: a #1\nb"),
+            "Note:\u{a0}a\u{a0}#1 b"
+        );
+        assert_eq!(Escape::YamlBlock.encode("Note: a #1\nb"), "Note: a #1 b");
+        assert_eq!(
+            Escape::Html.within(Escape::YamlBlock),
+            Escape::YamlBlockHtml
+        );
+        assert_eq!(Escape::None.within(Escape::YamlDouble), Escape::YamlDouble);
     }
 }

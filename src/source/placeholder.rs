@@ -370,7 +370,13 @@ impl SegmentBuilder {
     /// comments vanish (their directives are collected).
     pub fn push_masked(&mut self, src_text: &str, src: usize, ctx: &mut MaskContext) {
         let masked = mask(src_text, src, ctx);
-        self.push_span(src_text, 0..src_text.len(), &masked, src, &mut ctx.protected);
+        self.push_span(
+            src_text,
+            0..src_text.len(),
+            &masked,
+            src,
+            &mut ctx.protected,
+        );
     }
 
     /// Ends the current segment (dropped when it holds no prose).
@@ -488,14 +494,20 @@ mod branch_tests {
 
     #[test]
     fn control_tags_never_glue_words() {
-        assert_eq!(segments("Hi{% if x %} there{% endif %}"), vec!["Hi\u{E001} there\u{E001}"]);
+        assert_eq!(
+            segments("Hi{% if x %} there{% endif %}"),
+            vec!["Hi\u{E001} there\u{E001}"]
+        );
     }
 
     #[test]
     fn each_branch_is_its_own_segment() {
         assert_eq!(
             segments("{{#if vip}}Dear friend{{else}}Hi{{/if}} {{name}}, thanks."),
-            vec!["\u{E001}Dear friend", "\u{E001}Hi\u{E001} \u{E000}, thanks."]
+            vec![
+                "\u{E001}Dear friend",
+                "\u{E001}Hi\u{E001} \u{E000}, thanks."
+            ]
         );
         assert_eq!(
             segments("{% case x %}{% when 1 %}One.{% when 2 %}Two.{% else %}Many.{% endcase %}"),

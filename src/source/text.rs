@@ -14,8 +14,17 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     // line (a long comment) never splits into two paragraphs.
     let masked = mask(text, 0, &mut ctx);
     let mut b = SegmentBuilder::new();
-    for (start, para) in paragraphs(&masked.text) {
-        b.push_span(text, start..start + para.len(), &masked, 0, &mut ctx.protected);
+    // Lines starting with `>` are quoted email text (the customer's words).
+    for (start, para) in paragraphs_where(&masked.text, |line| {
+        !opts.lint_block_quotes && line.trim_start().starts_with('>')
+    }) {
+        b.push_span(
+            text,
+            start..start + para.len(),
+            &masked,
+            0,
+            &mut ctx.protected,
+        );
         b.cut();
     }
     let segments = b.finish();
@@ -29,11 +38,16 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
 
 /// Byte offset and text of each run of non-blank lines.
 pub fn paragraphs(text: &str) -> Vec<(usize, &str)> {
+    paragraphs_where(text, |_| false)
+}
+
+/// Like [`paragraphs`], treating lines for which `skip` holds as blank.
+pub fn paragraphs_where(text: &str, skip: impl Fn(&str) -> bool) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
-        let blank = line.trim().is_empty();
+        let blank = line.trim().is_empty() || skip(line);
         match (blank, start) {
             (false, None) => start = Some(pos),
             (true, Some(s)) => {
@@ -65,5 +79,21 @@ mod tests {
         let doc = extract(t, &SourceOptions::default());
         assert_eq!(doc.segments.len(), 3);
         assert_eq!(doc.protected, vec![3..11]);
+    }
+
+    #[test]
+    fn email_quoted_lines_are_skipped_unless_asked() {
+        let t = "Hi,
+> You failed to pay.
+> Per my last email!
+Thanks for this.";
+        let doc = extract(t, &SourceOptions::default());
+        let texts: Vec<&str> = doc.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, vec!["Hi,\n", "Thanks for this."]);
+        let opts = SourceOptions {
+            lint_block_quotes: true,
+            ..Default::default()
+        };
+        assert_eq!(extract(t, &opts).segments.len(), 1);
     }
 }

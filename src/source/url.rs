@@ -17,7 +17,8 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
             i += 1;
             continue;
         }
-        let at_word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
+        let at_word_start =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
         let scheme = SCHEMES.iter().find(|s| {
             bytes.len() >= i + s.len() && bytes[i..i + s.len()].eq_ignore_ascii_case(s.as_bytes())
         });
@@ -38,8 +39,10 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
             let last = bytes[end - 1];
             let unbalanced_paren = last == b')'
                 && text[i..end].matches('(').count() < text[i..end].matches(')').count();
-            if matches!(last, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b']' | b'*' | b'_')
-                || unbalanced_paren
+            if matches!(
+                last,
+                b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b']' | b'*' | b'_'
+            ) || unbalanced_paren
             {
                 end -= 1;
             } else {
@@ -69,9 +72,16 @@ mod tests {
     fn finds_bare_urls_without_trailing_punctuation() {
         assert_eq!(
             urls("See https://example.com/just-do-it. Or www.x.org, (http://a.b/c_(d))."),
-            vec!["https://example.com/just-do-it", "www.x.org", "http://a.b/c_(d)"]
+            vec![
+                "https://example.com/just-do-it",
+                "www.x.org",
+                "http://a.b/c_(d)"
+            ]
         );
-        assert_eq!(urls("mailto:help@x.com?subject=Hi!"), vec!["mailto:help@x.com?subject=Hi"]);
+        assert_eq!(
+            urls("mailto:help@x.com?subject=Hi!"),
+            vec!["mailto:help@x.com?subject=Hi"]
+        );
     }
 
     #[test]
