@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import * as vscode from "vscode";
-import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, State } from "vscode-languageclient/node";
 
 import { findServer, type FoundServer, INSTALL_HELP } from "./server";
 import { ruleId, StatusBar, tactfulDiagnostics } from "./status";
@@ -16,6 +16,7 @@ const INSTALL_URL = "https://crates.io/crates/tactful";
 let client: LanguageClient | undefined;
 let server: FoundServer | undefined;
 let output: vscode.LogOutputChannel;
+let status: StatusBar | undefined;
 
 type Filter = { scheme: string; language: string } | { scheme: string; pattern: string };
 
@@ -46,6 +47,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const lookup = findServer(config.get<string | null>("path", null), context.extensionPath, folder);
   if ("missing" in lookup) {
     server = undefined;
+    status?.setServerProblem("the language server binary was not found.");
     output.error(lookup.missing);
     const choice = await vscode.window.showErrorMessage(`tactful: ${lookup.missing}`, "Open Settings", "How to Install");
     if (choice === "Open Settings") await vscode.commands.executeCommand("workbench.action.openSettings", "tactful.path");
@@ -53,6 +55,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   server = lookup.found;
+  status?.setServerProblem(undefined);
   const args = config.get<string[]>("serverArgs", ["lsp", "--stdio"]);
   output.info(`starting ${server.command} ${args.join(" ")} (found via ${server.source})`);
   const run = { command: server.command, args, options: { cwd: folder } };
@@ -72,14 +75,20 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     },
     markdown: { isTrusted: false, supportHtml: false },
   };
-  client = new LanguageClient("tactful", "tactful", serverOptions, clientOptions);
-  await client.start();
+  const c = new LanguageClient("tactful", "tactful", serverOptions, clientOptions);
+  client = c;
+  c.onDidChangeState((e) => {
+    if (client !== c) return;
+    if (e.newState === State.Running) status?.setServerProblem(undefined);
+    if (e.newState === State.Stopped) status?.setServerProblem("the language server stopped.");
+  });
+  await c.start();
 }
 
 async function stopClient(): Promise<void> {
   const c = client;
   client = undefined;
-  if (c !== undefined) await c.stop();
+  if (c !== undefined && c.state !== State.Stopped) await c.stop();
 }
 
 async function fixAll(): Promise<void> {
@@ -141,7 +150,7 @@ async function explainRule(id?: string): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("tactful", { log: true });
-  const status = new StatusBar(documentSelector());
+  status = new StatusBar(documentSelector());
   context.subscriptions.push(
     output,
     status,
@@ -167,6 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await startClient(context).catch((e: unknown) => {
+    status?.setServerProblem("the language server failed to start.");
     output.error(`failed to start the server: ${e instanceof Error ? e.message : String(e)}`);
     void vscode.window.showErrorMessage("tactful: the language server failed to start; see the tactful output.", "Show Output")
       .then((choice) => { if (choice !== undefined) output.show(true); });

@@ -31,6 +31,7 @@ export function empathyScore(diagnostics: readonly vscode.Diagnostic[], text: st
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private serverProblem: string | undefined;
 
   constructor(private readonly selector: vscode.DocumentSelector) {
     this.item = vscode.window.createStatusBarItem("tactful.status", vscode.StatusBarAlignment.Right, 100);
@@ -49,6 +50,12 @@ export class StatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** Shows `problem` (e.g. "server not found") instead of a score until cleared with undefined. */
+  setServerProblem(problem: string | undefined): void {
+    this.serverProblem = problem;
+    this.update();
+  }
+
   update(): void {
     const doc = vscode.window.activeTextEditor?.document;
     const enabled = vscode.workspace.getConfiguration("tactful").get<boolean>("statusBar.enable", true);
@@ -56,6 +63,14 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
+    if (this.serverProblem !== undefined) {
+      this.item.text = "$(warning) tactful";
+      this.item.tooltip = `tactful: ${this.serverProblem} Click for the log.`;
+      this.item.command = "tactful.showOutput";
+      this.item.show();
+      return;
+    }
+    this.item.command = "workbench.actions.view.problems";
     const diagnostics = tactfulDiagnostics(doc.uri);
     const score = empathyScore(diagnostics, doc.getText());
     const n = diagnostics.length;
