@@ -21,6 +21,30 @@ struct Tools {
     node: PathBuf,
 }
 
+/// node and editors/vscode's npm deps (installed by .ci/install-e2e.sh).
+fn node_and_deps(test: &str) -> Option<PathBuf> {
+    let node = require(
+        test,
+        "node",
+        find_program("TACTFUL_E2E_NODE", &[], Some("node")),
+    )?;
+    let modules = repo_root().join("editors/vscode/node_modules");
+    let deps = [
+        "playwright-core/package.json",
+        "@vscode/vsce/package.json",
+        "esbuild/package.json",
+        "typescript/package.json",
+        "eslint/package.json",
+    ]
+    .iter()
+    .all(|d| modules.join(d).is_file());
+    require(
+        test,
+        "editors/vscode npm deps (npm ci)",
+        deps.then_some(node),
+    )
+}
+
 fn tools() -> Option<Tools> {
     const T: &str = "e2e_vscode";
     let code_server = find_program(
@@ -35,24 +59,7 @@ fn tools() -> Option<Tools> {
         Some("chromium"),
     );
     let chromium = require(T, "Chromium (apt-get install chromium)", chromium)?;
-    let node = require(
-        T,
-        "node",
-        find_program("TACTFUL_E2E_NODE", &[], Some("node")),
-    )?;
-    let modules = repo_root().join("editors/vscode/node_modules");
-    let deps = [
-        "playwright-core/package.json",
-        "@vscode/vsce/package.json",
-        "esbuild/package.json",
-    ]
-    .iter()
-    .all(|d| modules.join(d).is_file());
-    require(
-        T,
-        "editors/vscode npm deps (npm ci)",
-        deps.then(|| modules.clone()),
-    )?;
+    let node = node_and_deps(T)?;
     Some(Tools {
         code_server,
         chromium,
@@ -191,4 +198,26 @@ fn vscode_shows_squiggle_applies_quick_fix_from_keyboard_and_saves() {
         result["statusFixedAll"],
         screenshot.display()
     );
+}
+
+/// `npm run lint` (tsc strict + typescript-eslint) and the extension's unit tests
+/// (server lookup: setting, bundled binary, PATH, the install message).
+#[test]
+fn vscode_extension_lints_clean_and_unit_tests_pass() {
+    let Some(_node) = node_and_deps("e2e_vscode (lint)") else {
+        return;
+    };
+    let sb = Sandbox::new("vscode-lint");
+    for script in ["lint", "test:unit"] {
+        let mut cmd = sb.command("npm");
+        cmd.current_dir(repo_root().join("editors/vscode"))
+            .args(["run", script])
+            .env("npm_config_update_notifier", "false");
+        let run = run_with_timeout(cmd, Duration::from_secs(300));
+        assert!(
+            run.status.success(),
+            "npm run {script} failed\n{}",
+            run.log()
+        );
+    }
 }
