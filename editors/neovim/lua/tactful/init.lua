@@ -8,7 +8,7 @@ M.root_markers = { 'tactful.toml', '.tactful.toml', '.git' }
 
 local prose = { text = true, markdown = true, html = true, handlebars = true, mustache = true, liquid = true }
 --- Lua patterns (on the full path) of help-desk macro exports linted by tactful.
-M.macro_patterns = { '%.macros?%.json$', '%.macros?%.ya?ml$', '/macros/.+%.json$', '/macros/.+%.ya?ml$' }
+M.macro_patterns = { 'macro[^/]*%.json$', 'macro[^/]*%.ya?ml$', '/macros/.+%.json$', '/macros/.+%.ya?ml$' }
 
 --- Whether tactful should lint this buffer.
 function M.wants(bufnr)

@@ -7,7 +7,7 @@ call ale#Set('tactful_executable', 'tactful')
 call ale#Set('tactful_settings', {})
 
 " JSON/YAML files are linted only when they are help-desk macro exports.
-let s:macro_export = '\v(\.macros?\.(json|ya?ml)|/macros/.+\.(json|ya?ml))$'
+let s:macro_export = '\v(macro[^/]*\.(json|ya?ml)|/macros/.+\.(json|ya?ml))$'
 " The LSP languageId per Vim filetype (Vim's 'text' is the LSP's 'plaintext').
 let s:language = {'text': 'plaintext'}
 
