@@ -152,3 +152,39 @@ fn neovim_setup_fix_all_command_rewrites_every_finding() {
     );
     println!("neovim fix-all: {saved:?}");
 }
+
+/// A Zendesk macro export: the plugin attaches to `*macro*.json` (not to every JSON file), the
+/// diagnostic lands inside the JSON string, and the fix keeps the file valid JSON.
+#[test]
+fn neovim_fixes_a_zendesk_macro_export_and_keeps_valid_json() {
+    const MACROS: &str = r#"{
+  "macros": [
+    {
+      "title": "Code expired",
+      "actions": [
+        { "field": "comment_value", "value": "Hi {{ticket.requester.first_name}},\n\nyou failed to enter the code in time. Here is a \"fresh\" one." }
+      ]
+    }
+  ]
+}
+"#;
+    let Some(nvim) = nvim() else { return };
+    let sb = Sandbox::new("nvim-json");
+    install_plugin(&sb, "vim.lsp.enable('tactful')\n");
+    let file = sb.write("zendesk-macros.json", MACROS);
+    let target = target_finding(&file);
+
+    let (result, log) = drive(&sb, &nvim, &file, "quickfix");
+
+    assert_eq!(result["filetype"], "json");
+    assert_fixed(MACROS, &file, &target, &|| format!("{result:#}\n{log}"));
+    let saved = fs::read_to_string(&file).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&saved)
+        .unwrap_or_else(|e| panic!("the fix broke the JSON ({e}): {saved}"));
+    let value = json["macros"][0]["actions"][0]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("Hi {{ticket.requester.first_name}},\n\n"),
+        "{value:?}"
+    );
+    assert!(value.ends_with("Here is a \"fresh\" one."), "{value:?}");
+}
