@@ -24,6 +24,7 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     let body_start = front_matter(text, &mut ctx);
     let mut masked = mask(text, 0, &mut ctx);
     mask_attribute_lists(&mut masked, &mut ctx);
+    mask_docfx_extensions(&mut masked, &mut ctx);
     let mut b = SegmentBuilder::new();
     let mut walker = Walker {
         original: text,
@@ -101,6 +102,59 @@ fn comment_definitions(body: &str, base: usize, ctx: &mut MaskContext) {
     }
 }
 
+/// Masks DocFX extensions (`[!INCLUDE [name](path)]`, `[!div class="x"]`,
+/// `[!VIDEO url]`) as control tags: an include is not prose. Alert markers
+/// (`[!NOTE]`, no space inside) are left to the parser.
+fn mask_docfx_extensions(masked: &mut Masked, ctx: &mut MaskContext) {
+    const MAX_LEN: usize = 1000;
+    let bytes = masked.text.as_bytes();
+    let mut found: Vec<template::Tag> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memmem::find(&bytes[i..], b"[!") {
+        let at = i + off;
+        i = at + 2;
+        let word = bytes[at + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if word == 0 || bytes.get(at + 2 + word) != Some(&b' ') {
+            continue;
+        }
+        // The matching `]`, brackets nested, on one line.
+        let mut depth = 0usize;
+        let mut end = None;
+        for (k, b) in bytes[at..(at + MAX_LEN).min(bytes.len())]
+            .iter()
+            .enumerate()
+        {
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(at + k + 1);
+                        break;
+                    }
+                }
+                b'\n' => break,
+                _ => {}
+            }
+        }
+        let Some(end) = end else { continue };
+        let first = masked.tags.partition_point(|t| t.range.end <= at);
+        if masked.tags.get(first).is_some_and(|t| t.range.start < end) {
+            continue;
+        }
+        found.push(template::Tag {
+            kind: template::TagKind::Control,
+            range: at..end,
+            body: at..at,
+        });
+        i = end;
+    }
+    add_masked_tags(masked, ctx, found);
+}
+
 /// Masks kramdown/Jekyll attribute lists (`{:target="_blank"}`, `{: .note}`,
 /// `{.table}`, `{#id}`) like template comments: markup, never prose.
 fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
@@ -147,6 +201,11 @@ fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
         });
         i = end;
     }
+    add_masked_tags(masked, ctx, found);
+}
+
+/// Overwrites extra tags in the masked copy and merges them into its list.
+fn add_masked_tags(masked: &mut Masked, ctx: &mut MaskContext, found: Vec<template::Tag>) {
     if found.is_empty() {
         return;
     }
@@ -530,6 +589,17 @@ mod tests {
         assert_eq!(doc.directives.len(), 1);
         assert_eq!(doc.directives[0].offset, 5);
         assert_eq!(doc.kind, Some(crate::model::Kind::Kb));
+    }
+
+    #[test]
+    fn docfx_includes_are_control_tags_but_alerts_stay() {
+        let src = "[!INCLUDE [Third-party disclaimer](../includes/x.md)]\n\n> [!NOTE]\n> Restart [!div class=\"x\"] it.\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Restart \u{E001} it."]);
+        assert_eq!(
+            texts(&md("> [!note]\n> Lower-case alert.\n")),
+            vec!["Lower-case alert."]
+        );
     }
 
     #[test]
