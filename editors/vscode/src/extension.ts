@@ -38,6 +38,9 @@ function settings(): Record<string, unknown> {
     packs: c.get("packs", []),
     allow: c.get("allow", []),
     kinds: c.get("kinds", {}),
+    codeLens: c.get("codeLens", true),
+    maxDiagnostics: c.get("maxDiagnostics", 2000),
+    docsUrl: c.get("docsUrl", null),
   };
 }
 
