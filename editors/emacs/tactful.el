@@ -24,6 +24,7 @@
 
 (require 'cl-lib)
 (require 'project)
+(eval-when-compile (require 'lsp-mode nil t)) ; for `with-lsp-workspace', when installed
 
 (defgroup tactful nil
   "Empathy linter for customer-service replies."
@@ -108,13 +109,17 @@ This is the server's source.fixAll.tactful code action."
     (display-buffer (current-buffer))))
 
 ;;; lsp-mode
+(defun tactful--lsp-initialized (workspace)
+  "Push `tactful-settings' to the server of WORKSPACE (lsp-mode)."
+  (with-lsp-workspace workspace
+    (lsp--set-configuration `(:tactful ,tactful-settings))))
+
 (with-eval-after-load 'lsp-mode
   (defvar lsp-language-id-configuration)
   (declare-function lsp-register-client "lsp-mode")
   (declare-function make-lsp-client "lsp-mode")
   (declare-function lsp-stdio-connection "lsp-mode")
   (declare-function lsp--set-configuration "lsp-mode")
-  (declare-function lsp-configuration-section "lsp-mode")
   (dolist (m '((text-mode . "plaintext") (liquid-mode . "liquid")
                (handlebars-mode . "handlebars") (mustache-mode . "mustache")))
     (add-to-list 'lsp-language-id-configuration m))
@@ -126,7 +131,7 @@ This is the server's source.fixAll.tactful code action."
     :add-on? t                           ; alongside marksman, html-ls, ...
     :priority -1
     :initialization-options (lambda () tactful-settings)
-    :synchronize-sections '("tactful"))))
+    :initialized-fn #'tactful--lsp-initialized)))
 
 (provide 'tactful)
 ;;; tactful.el ends here
