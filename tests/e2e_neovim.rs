@@ -188,3 +188,34 @@ fn neovim_fixes_a_zendesk_macro_export_and_keeps_valid_json() {
     );
     assert!(value.ends_with("Here is a \"fresh\" one."), "{value:?}");
 }
+
+/// Template files: the plugin's filetype detection (`*.liquid`, `*.mustache`, `*.reply`) and
+/// attachment, with the template tags coming through the fix byte for byte.
+#[test]
+fn neovim_detects_template_filetypes_and_fixes_them() {
+    let cases = [
+        (
+            "welcome.liquid",
+            "liquid",
+            "{% if customer.first_name %}Hi {{ customer.first_name }},{% endif %}\n\nYou failed to enter the code. {% comment %}internal{% endcomment %}\n",
+        ),
+        (
+            "hello.mustache",
+            "mustache",
+            "Hi {{name}},\n\nyou failed to enter the code.\n{{#agent}}{{agent.name}}{{/agent}}\n",
+        ),
+        ("expired.reply", "text", REPLY),
+    ];
+    let Some(nvim) = nvim() else { return };
+    for (name, filetype, text) in cases {
+        let sb = Sandbox::new("nvim-template");
+        install_plugin(&sb, "vim.lsp.enable('tactful')\n");
+        let file = sb.write(name, text);
+        let target = target_finding(&file);
+        let (result, log) = drive(&sb, &nvim, &file, "quickfix");
+        assert_eq!(result["filetype"], filetype, "{name}: {result:#}");
+        assert_fixed(text, &file, &target, &|| {
+            format!("{name}\n{result:#}\n{log}")
+        });
+    }
+}
