@@ -85,6 +85,12 @@ fn vim_ale_shows_diagnostic_applies_code_action_and_saves() {
 
     assert_eq!(result["filetype"], "text");
     assert_eq!(result["target"]["code"], target.rule.as_str(), "{}", log());
+    let explanation = result["explain"].as_str().unwrap_or_default();
+    assert!(
+        explanation.contains(&target.rule),
+        ":TactfulExplain: {}",
+        log()
+    );
     assert_fixed(REPLY, &reply, &target, &log);
     let before = result["before"].as_array().unwrap().len();
     assert_eq!(

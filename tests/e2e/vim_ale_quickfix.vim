@@ -49,6 +49,16 @@ try
     let s:original = s:Text()
 
     call cursor(s:target.lnum, s:target.col)
+    " :TactfulExplain explains the rule under the cursor in a new window.
+    let s:reply_win = win_getid()
+    TactfulExplain
+    let s:result.explain = join(getline(1, '$'), "\n")
+    if win_getid() != s:reply_win
+        close
+    endif
+    call win_gotoid(s:reply_win)
+    call cursor(s:target.lnum, s:target.col)
+    call add(s:result.steps, 'explained')
     call ale#codefix#Execute(0, function('s:OnActions'))
     if !s:Wait({-> s:actions isnot v:null})
         throw 'no code actions arrived'
