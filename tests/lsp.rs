@@ -680,7 +680,10 @@ fn one_keystroke_in_a_large_article_relints_only_its_block() {
     let hook = c.request("tactful/debug/document", json!({"uri": uri}));
     assert_eq!(hook["lastLint"]["version"], 2);
     let linted = hook["lastLint"]["lintedBytes"].as_u64().unwrap();
-    assert!(linted < 3 * para.len() as u64 + 10, "re-linted {linted} bytes");
+    assert!(
+        linted < 3 * para.len() as u64 + 10,
+        "re-linted {linted} bytes"
+    );
     // Findings after the edit moved with the text; those before did not.
     assert_eq!(after[0]["range"], before[0]["range"]);
     let last = after.last().unwrap();
