@@ -52,7 +52,8 @@ fn text_of(part: &str, size: usize) -> String {
         }
     }
     if out.len() < size {
-        let para = "Hi there, you simply need to restart the app. We apologize for any inconvenience.\n\n";
+        let para =
+            "Hi there, you simply need to restart the app. We apologize for any inconvenience.\n\n";
         while out.len() < size {
             out.push_str(para);
         }
@@ -91,7 +92,9 @@ fn edit_latency(root: &Path, name: &str, text: &str, edits: usize) -> (Vec<Durat
     let mut at = 0;
     for i in 0..edits {
         let (range, new) = if i % 2 == 0 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             at = (state >> 33) as usize % shadow.len();
             while !shadow.is_char_boundary(at) || (at > 0 && shadow.as_bytes()[at - 1] == b'\r') {
                 at -= 1;
@@ -100,7 +103,10 @@ fn edit_latency(root: &Path, name: &str, text: &str, edits: usize) -> (Vec<Durat
             shadow.insert(at, 'x');
             (json!({"start": p, "end": p}), "x")
         } else {
-            let (s, e) = (position(&shadow, at, false), position(&shadow, at + 1, false));
+            let (s, e) = (
+                position(&shadow, at, false),
+                position(&shadow, at + 1, false),
+            );
             shadow.remove(at);
             (json!({"start": s, "end": e}), "")
         };
@@ -138,7 +144,8 @@ fn main() {
     let article = text_of("kb", 1024 * 1024);
     // The same size with a finding in every paragraph (published capped).
     let noisy = {
-        let para = "To change the plan, you simply open Settings. Unfortunately we can't refund it. ";
+        let para =
+            "To change the plan, you simply open Settings. Unfortunately we can't refund it. ";
         let mut t = String::new();
         while t.len() < 1024 * 1024 {
             t.push_str(para);
@@ -148,7 +155,11 @@ fn main() {
     };
     println!(
         "tactful lsp benchmark (corpus: {})",
-        if corpus().is_dir() { "shared" } else { "synthetic" }
+        if corpus().is_dir() {
+            "shared"
+        } else {
+            "synthetic"
+        }
     );
 
     // initialize → first diagnostics (fresh process each time).
@@ -207,7 +218,11 @@ fn main() {
         while !article.is_char_boundary(end) {
             end -= 1;
         }
-        let name = if i % 2 == 0 { format!("kb/doc{i}.md") } else { format!("reply{i}.md") };
+        let name = if i % 2 == 0 {
+            format!("kb/doc{i}.md")
+        } else {
+            format!("reply{i}.md")
+        };
         let uri = lsp_client::file_uri(&root.join(name));
         c.open(&uri, "markdown", 1, &article[start..end]);
         c.diagnostics(&uri, 1);

@@ -509,7 +509,9 @@ match = ["you failed to {verb}"]
                 }
             };
             let end = (at + rand(40)).min(text.len());
-            let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap();
+            let end = (end..=text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap();
             text.replace_range(at..end, PIECES[rand(PIECES.len())]);
             let got = inc.lint(&linter, &settings, 1, &text).unwrap();
             block_runs += usize::from(inc.last_work().block_mode);

@@ -118,6 +118,14 @@ fn initialize_negotiates_encoding_and_advertises_what_is_implemented() {
 }
 
 #[test]
+fn exit_without_shutdown_exits_with_status_1() {
+    let mut c = Client::spawn();
+    c.initialize(json!({}), Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), Some(1));
+}
+
+#[test]
 fn requests_before_initialize_are_refused() {
     let mut c = Client::spawn();
     let r = c.request_raw("textDocument/hover", json!({}));
@@ -159,6 +167,31 @@ fn diagnostics_follow_open_and_change_with_the_version() {
     });
     assert_eq!(closed["params"]["diagnostics"], json!([]));
     assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn rapid_edits_never_publish_a_stale_version() {
+    let ws = workspace("");
+    let mut c = start(ws.path(), full_caps(false));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    for v in 2..=60 {
+        c.change(&uri, v, range(0, 0, 0, 0), "a");
+    }
+    let last = c.diagnostics(&uri, 60);
+    assert_eq!(codes(&last), vec!["house.simply"]);
+    assert_eq!(house(&last)[0]["range"], range(0, 63, 0, 69));
+    let versions: Vec<i64> = c
+        .published(&uri)
+        .iter()
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .chain([60])
+        .collect();
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "versions went back: {versions:?}"
+    );
+    c.shutdown();
 }
 
 #[test]
@@ -680,7 +713,10 @@ fn one_keystroke_in_a_large_article_relints_only_its_block() {
     let hook = c.request("tactful/debug/document", json!({"uri": uri}));
     assert_eq!(hook["lastLint"]["version"], 2);
     let linted = hook["lastLint"]["lintedBytes"].as_u64().unwrap();
-    assert!(linted < 3 * para.len() as u64 + 10, "re-linted {linted} bytes");
+    assert!(
+        linted < 3 * para.len() as u64 + 10,
+        "re-linted {linted} bytes"
+    );
     // Findings after the edit moved with the text; those before did not.
     assert_eq!(after[0]["range"], before[0]["range"]);
     let last = after.last().unwrap();

@@ -21,6 +21,9 @@ use super::workspace::DocConfig;
 
 /// One open document.
 pub struct Doc {
+    /// Unique per `open`, so a worker of a closed or reopened document can
+    /// never store into its successor.
+    id: u64,
     pub text: TextDocument,
     pub format: Option<Format>,
     pub path: Option<PathBuf>,
@@ -33,6 +36,7 @@ pub struct Doc {
 /// The lint of one version of a document, with everything a request needs to
 /// answer against exactly that text.
 pub struct Analysis {
+    doc_id: u64,
     pub version: i32,
     pub doc: TextDocument,
     pub format: Format,
@@ -47,6 +51,7 @@ pub struct Analysis {
 
 /// A lint run: the snapshot to lint and where to report.
 pub struct Job {
+    doc_id: u64,
     pub doc: TextDocument,
     pub format: Option<Format>,
     pub path: Option<PathBuf>,
@@ -55,6 +60,7 @@ pub struct Job {
 #[derive(Default)]
 pub struct Documents {
     map: DashMap<Uri, Doc>,
+    next_id: std::sync::atomic::AtomicU64,
 }
 
 impl Documents {
@@ -68,9 +74,13 @@ impl Documents {
     ) -> watch::Receiver<u64> {
         let (wake, wake_rx) = watch::channel(0);
         let (results, _) = watch::channel(None);
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.map.insert(
             uri,
             Doc {
+                id,
                 text,
                 format,
                 path,
@@ -116,6 +126,7 @@ impl Documents {
 
     pub fn job(&self, uri: &Uri) -> Option<Job> {
         self.map.get(uri).map(|d| Job {
+            doc_id: d.id,
             doc: d.text.clone(),
             format: d.format,
             path: d.path.clone(),
@@ -126,7 +137,7 @@ impl Documents {
     /// whether it did (a stale analysis is dropped, never reported).
     pub fn store(&self, uri: &Uri, analysis: Arc<Analysis>) -> bool {
         match self.map.get(uri) {
-            Some(doc) if doc.text.version() == analysis.version => {
+            Some(doc) if doc.id == analysis.doc_id && doc.text.version() == analysis.version => {
                 doc.results.send_replace(Some(analysis));
                 true
             }
@@ -203,6 +214,7 @@ pub fn analyze(
         diagnostics.push(super::to_proto::source_error(e, &job.doc, enc));
     }
     Analysis {
+        doc_id: job.doc_id,
         version: job.doc.version(),
         doc: job.doc,
         format: config.settings.format,

@@ -51,7 +51,7 @@ struct State {
     caps: OnceLock<ClientCaps>,
     /// Config files that currently show an error diagnostic.
     config_errors: std::sync::Mutex<Vec<Uri>>,
-    shut_down: AtomicBool,
+    shut_down: Arc<AtomicBool>,
     test_hooks: bool,
 }
 
@@ -94,7 +94,7 @@ impl Backend {
                 workspace: Workspace::new(),
                 caps: OnceLock::new(),
                 config_errors: std::sync::Mutex::new(Vec::new()),
-                shut_down: AtomicBool::new(false),
+                shut_down: Arc::new(AtomicBool::new(false)),
                 test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
             }),
         };
@@ -104,6 +104,11 @@ impl Backend {
             state.workspace.default_linter();
         });
         backend
+    }
+
+    /// Set once the client sent `shutdown` (an `exit` before it is an error).
+    pub fn shutdown_flag(&self) -> Arc<AtomicBool> {
+        self.state.shut_down.clone()
     }
 
     /// Starts the lint worker of a freshly opened document.

@@ -295,6 +295,11 @@ impl Client {
         let r = self.request_raw("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "shutdown failed: {r}");
         self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    /// Waits for the server process to end; returns its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
