@@ -5,7 +5,6 @@
 //! corpus (`../shared/corpus`) when present.
 
 #[path = "../tests/lsp_client/mod.rs"]
-#[allow(dead_code)]
 mod lsp_client;
 
 use std::path::{Path, PathBuf};
