@@ -10,9 +10,7 @@ use dashmap::DashMap;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
-use crate::incremental::{IncrementalLint, Work};
-use crate::lint::LintResult;
-use crate::model::Finding;
+use crate::incremental::{Findings, IncrementalLint, Work};
 use crate::score::Summary;
 use crate::source::Format;
 use crate::text_document::{Encoding, TextDocument};
@@ -41,8 +39,9 @@ pub struct Analysis {
     pub doc: TextDocument,
     pub format: Format,
     pub path: Option<PathBuf>,
-    pub findings: Vec<Finding>,
-    pub result: Option<LintResult>,
+    pub findings: Findings,
+    /// The tone summary; `None` when the document could not be read.
+    pub summary: Option<Summary>,
     pub diagnostics: Vec<Diagnostic>,
     pub config: DocConfig,
     /// What the incremental lint did for this version.
@@ -187,16 +186,19 @@ pub fn analyze(
 ) -> Analysis {
     let text = job.doc.rope().to_string();
     let settings = &config.settings;
-    let (findings, result, error) =
+    let (findings, summary, error) =
         match cache.lint(&config.linter, settings, config.generation, &text) {
-            Ok(mut result) => {
-                let mut findings = std::mem::take(&mut result.findings);
-                if config.post_process(&mut findings) {
-                    result.summary = Summary::of(&findings, &text);
+            Ok(result) => {
+                if config.lsp.has_overrides() {
+                    let mut findings = result.findings.to_vec();
+                    config.post_process(&mut findings);
+                    let summary = Summary::of(&findings, &text);
+                    (Findings::whole(findings), Some(summary), None)
+                } else {
+                    (result.findings, Some(result.summary), None)
                 }
-                (findings, Some(result), None)
             }
-            Err(e) => (Vec::new(), None, Some(e)),
+            Err(e) => (Findings::default(), None, Some(e)),
         };
     let docs_base = config.lsp.docs_base();
     let max = config
@@ -207,7 +209,7 @@ pub fn analyze(
         .iter()
         .take(max)
         .map(|f| {
-            super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref())
+            super::to_proto::diagnostic(&f, &job.doc, enc, &config.linter, docs_base.as_deref())
         })
         .collect();
     if let Some(e) = &error {
@@ -220,7 +222,7 @@ pub fn analyze(
         format: config.settings.format,
         path: job.path,
         findings,
-        result,
+        summary,
         diagnostics,
         config,
         work: cache.last_work(),

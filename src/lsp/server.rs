@@ -689,11 +689,7 @@ impl LanguageServer for Backend {
             .doc
             .offset(from_proto::line_col(p.position), enc)
             .map_err(|e| invalid_params(e.to_string()))?;
-        let hits: Vec<_> = analysis
-            .findings
-            .iter()
-            .filter(|f| f.range.start <= offset && offset <= f.range.end)
-            .collect();
+        let hits = analysis.findings.touching(offset..offset);
         let Some(first) = hits.first() else {
             return Ok(None);
         };
@@ -732,12 +728,7 @@ impl LanguageServer for Backend {
         let mut fixes = Vec::new();
         let mut disables = Vec::new();
         if wants(CodeActionKind::QUICKFIX.as_str()) {
-            let hits: Vec<(usize, _)> = analysis
-                .findings
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.range.start <= req.end && req.start <= f.range.end)
-                .collect();
+            let hits = analysis.findings.touching(req.clone());
             let path_str = analysis
                 .path
                 .as_ref()
@@ -747,10 +738,14 @@ impl LanguageServer for Backend {
             let text = (syntax.is_some() && !hits.is_empty()).then(|| doc.rope().to_string());
             let mut seen_rules: Vec<&str> = Vec::new();
             let docs_base = analysis.config.lsp.docs_base();
-            for (i, f) in &hits {
-                let diag = &analysis.diagnostics.get(*i).cloned().unwrap_or_else(|| {
-                    to_proto::diagnostic(f, doc, enc, &analysis.config.linter, docs_base.as_deref())
-                });
+            for f in &hits {
+                let diag = &to_proto::diagnostic(
+                    f,
+                    doc,
+                    enc,
+                    &analysis.config.linter,
+                    docs_base.as_deref(),
+                );
                 for fix in &f.fixes {
                     let edits = fix
                         .edits
@@ -803,7 +798,7 @@ impl LanguageServer for Backend {
             .map(CodeActionOrCommand::CodeAction)
             .collect();
         if only.is_some() && wants(to_proto::FIX_ALL_KIND) {
-            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings)
+            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings.to_vec())
                 .iter()
                 .map(|e| to_proto::text_edit(doc, e, enc))
                 .collect();
@@ -833,9 +828,9 @@ impl LanguageServer for Backend {
         let analysis = self.analysis(&params.text_document.uri).await?;
         Ok(Some(
             analysis
-                .result
+                .summary
                 .as_ref()
-                .map(|r| vec![to_proto::summary_lens(&r.summary)])
+                .map(|s| vec![to_proto::summary_lens(s)])
                 .unwrap_or_default(),
         ))
     }
