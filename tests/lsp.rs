@@ -723,3 +723,33 @@ fn one_keystroke_in_a_large_article_relints_only_its_block() {
     assert_eq!(last["range"], before.last().unwrap()["range"]);
     c.shutdown();
 }
+
+#[test]
+fn built_in_rules_link_to_their_docs() {
+    let ws = workspace("");
+    let mut c = Client::spawn();
+    let root = file_uri(ws.path());
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "initializationOptions": {"docsUrl": "https://docs.example/rules.md"}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart the app.\n");
+    let d = c.diagnostics(&uri, 1);
+    let built_in: Vec<&Value> = d
+        .iter()
+        .filter(|d| !d["code"].as_str().unwrap().starts_with("house."))
+        .collect();
+    assert!(!built_in.is_empty(), "{d:?}");
+    for b in built_in {
+        let code = b["code"].as_str().unwrap();
+        let href = b["codeDescription"]["href"].as_str().unwrap();
+        assert!(href.starts_with("https://docs.example/rules.md#"), "{href}");
+        assert!(href.ends_with(&code.replace('.', "")), "{href} for {code}");
+    }
+    // House packs have no published docs.
+    assert!(house(&d)[0].get("codeDescription").is_none());
+    c.shutdown();
+}

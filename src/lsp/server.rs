@@ -192,7 +192,9 @@ impl Backend {
         }];
         match tokio::time::timeout(CLIENT_TIMEOUT, self.client.configuration(items)).await {
             Ok(Ok(values)) => {
-                if let Some(v) = values.first() {
+                // A client without a `tactful` section answers null: keep
+                // what initializationOptions said.
+                if let Some(v) = values.first().filter(|v| !v.is_null()) {
                     self.apply_settings(v).await;
                 }
             }
