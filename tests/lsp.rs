@@ -753,3 +753,30 @@ fn built_in_rules_link_to_their_docs() {
     assert!(house(&d)[0].get("codeDescription").is_none());
     c.shutdown();
 }
+
+#[test]
+fn pulled_diagnostics_follow_a_config_change() {
+    let ws = workspace("");
+    let mut caps = full_caps(false);
+    caps["textDocument"]["diagnostic"] = json!({});
+    caps["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+    let mut c = start(ws.path(), caps);
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    let params = json!({"textDocument": {"uri": uri}});
+    let rep = c.request("textDocument/diagnostic", params.clone());
+    assert_eq!(
+        codes(rep["items"].as_array().unwrap()),
+        vec!["house.simply"]
+    );
+    write_config(ws.path(), "[severity]\n\"house.simply\" = \"off\"\n");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&ws.path().join("tactful.toml")), "type": 2}]}),
+    );
+    // The server asks the client to pull again, and the pull sees the new config.
+    c.recv_until(|m| m["method"] == "workspace/diagnostic/refresh");
+    let rep = c.request("textDocument/diagnostic", params);
+    assert!(house(rep["items"].as_array().unwrap()).is_empty());
+    c.shutdown();
+}

@@ -149,10 +149,15 @@ impl Documents {
         self.map.get(uri).and_then(|d| d.results.borrow().clone())
     }
 
-    /// The analysis of the document's current version, waiting up to
-    /// `timeout` for it. `None` when the document is not open or the wait
-    /// timed out.
-    pub async fn current(&self, uri: &Uri, timeout: Duration) -> Option<Arc<Analysis>> {
+    /// The analysis of the document's current version under configuration
+    /// `generation` (or newer), waiting up to `timeout` for it. `None` when
+    /// the document is not open or the wait timed out.
+    pub async fn current(
+        &self,
+        uri: &Uri,
+        generation: u64,
+        timeout: Duration,
+    ) -> Option<Arc<Analysis>> {
         let mut rx = {
             let doc = self.map.get(uri)?;
             doc.results.subscribe()
@@ -161,7 +166,7 @@ impl Documents {
             loop {
                 let version = self.version(uri)?;
                 if let Some(a) = rx.borrow_and_update().clone() {
-                    if a.version == version {
+                    if a.version == version && a.config.generation >= generation {
                         return Some(a);
                     }
                 }

@@ -38,6 +38,8 @@ struct ClientCaps {
     watch_registration: bool,
     document_changes: bool,
     create_files: bool,
+    diagnostic_refresh: bool,
+    code_lens_refresh: bool,
 }
 
 pub struct Backend {
@@ -175,9 +177,10 @@ impl Backend {
                 uri.as_str()
             )));
         }
+        let generation = self.state.workspace.generation();
         self.state
             .docs
-            .current(uri, ANALYSIS_TIMEOUT)
+            .current(uri, generation, ANALYSIS_TIMEOUT)
             .await
             .ok_or_else(content_modified)
     }
@@ -238,12 +241,13 @@ impl Backend {
 
     async fn relint_all(&self) {
         self.state.docs.wake_all();
-        if self.state.caps().pull_diagnostics {
+        let caps = self.state.caps();
+        if caps.pull_diagnostics && caps.diagnostic_refresh {
             let _ =
                 tokio::time::timeout(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
                     .await;
         }
-        if self.state.caps().code_lens {
+        if caps.code_lens && caps.code_lens_refresh {
             let _ = tokio::time::timeout(CLIENT_TIMEOUT, self.client.code_lens_refresh()).await;
         }
     }
@@ -472,6 +476,14 @@ impl LanguageServer for Backend {
             create_files: ws_edit
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+            diagnostic_refresh: ws
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            code_lens_refresh: ws
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
         };
         let _ = self.state.caps.set(caps.clone());
 
