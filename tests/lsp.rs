@@ -780,3 +780,64 @@ fn pulled_diagnostics_follow_a_config_change() {
     assert!(house(rep["items"].as_array().unwrap()).is_empty());
     c.shutdown();
 }
+
+#[test]
+fn turn_off_without_file_creation_support_runs_a_server_command() {
+    // The house pack is loaded through a config in a parent folder; the
+    // document's own folder is the workspace root, with no tactful.toml.
+    let ws = workspace("");
+    let sub = ws.path().join("team");
+    std::fs::create_dir_all(&sub).unwrap();
+    let mut caps = full_caps(false);
+    caps["workspace"]["workspaceEdit"] = json!({});
+    let mut c = start(&sub, caps);
+    let uri = doc_uri(&sub, "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart the app.\n");
+    let diags = house(&c.diagnostics(&uri, 1));
+    let actions = code_actions(&mut c, &uri, diags[0]["range"].clone(), diags);
+    let turn_off = actions
+        .iter()
+        .find(|a| a["title"] == "Turn off house.simply in tactful.toml")
+        .unwrap();
+    // The governing config exists (in the parent): a plain `changes` edit.
+    let cfg_uri = file_uri(&ws.path().join("tactful.toml"));
+    let edits = turn_off["edit"]["changes"][cfg_uri.as_str()]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        edits[0]["newText"],
+        "\n[severity]\n\"house.simply\" = \"off\"\n"
+    );
+
+    // Without any config, the action is a command the server carries out.
+    let bare = tempfile::tempdir().unwrap();
+    let mut caps = full_caps(false);
+    caps["workspace"]["workspaceEdit"] = json!({});
+    let mut c2 = start(bare.path(), caps);
+    let uri2 = doc_uri(bare.path(), "reply.md");
+    c2.open(&uri2, "markdown", 1, "You simply restart the app.\n");
+    let d = c2.diagnostics(&uri2, 1);
+    assert!(!d.is_empty());
+    let actions = code_actions(&mut c2, &uri2, d[0]["range"].clone(), vec![d[0].clone()]);
+    let cmd = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Turn off"))
+        .unwrap();
+    assert_eq!(cmd["command"]["command"], "tactful.turnOffRule");
+    c2.request("workspace/executeCommand", cmd["command"].clone());
+    let written = std::fs::read_to_string(bare.path().join("tactful.toml")).unwrap();
+    let rule = d[0]["code"].as_str().unwrap();
+    assert_eq!(written, format!("[severity]\n\"{rule}\" = \"off\"\n"));
+    let after = c2.recv_until(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2.as_str()
+            && !m["params"]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["code"] == rule)
+    });
+    assert_eq!(after["params"]["version"], 1);
+    c.shutdown();
+    c2.shutdown();
+}

@@ -442,6 +442,7 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| "tactful.toml".to_string())
 }
 
+/// Whether a changed file may be a config file or a rule pack.
 fn is_config_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -860,8 +861,12 @@ impl LanguageServer for Backend {
                     return Err(invalid_params("expected [config path, rule id]"));
                 };
                 let path = PathBuf::from(path);
-                if !is_config_file(&path) {
-                    return Err(invalid_params("not a tactful config file"));
+                let named = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| crate::config::FILE_NAMES.contains(&n));
+                if !named || !path.is_absolute() {
+                    return Err(invalid_params("not a tactful.toml path"));
                 }
                 let existing = std::fs::read_to_string(&path).ok();
                 let edit = actions::turn_off_in_config(existing.as_deref(), rule);
