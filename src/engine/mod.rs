@@ -409,14 +409,7 @@ impl Engine {
                 });
             }
         }
-        Finding {
-            rule: rule.id.clone(),
-            category: rule.category,
-            severity: rule.severity,
-            range,
-            message: rule.message.clone(),
-            fixes,
-        }
+        rule.finding(range, fixes)
     }
 
     /// Document-level checks, then directives; returns every finding sorted.
