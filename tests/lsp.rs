@@ -655,6 +655,10 @@ fn malformed_json_rpc_is_answered_per_the_spec() {
     c.send_raw(b"[1, 2]");
     let r = c.recv_until(|m| m.get("error").is_some());
     assert_eq!(r["error"]["code"], -32600);
+    // A frame without Content-Length, then a valid request right after it.
+    c.send_raw_frame(b"X-Foo: 1\r\n\r\n{}");
+    let r = c.recv_until(|m| m.get("error").is_some());
+    assert_eq!(r["error"]["code"], -32700);
     let r = c.request_raw("tactful/nonexistent", json!({}));
     assert_eq!(r["error"]["code"], -32601);
     let r = c.request_raw("textDocument/hover", json!({"textDocument": 3}));

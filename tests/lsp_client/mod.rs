@@ -111,6 +111,12 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Writes bytes as they are (headers included).
+    pub fn send_raw_frame(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     pub fn send(&mut self, msg: &Value) {
         self.send_raw(serde_json::to_string(msg).unwrap().as_bytes());
     }
