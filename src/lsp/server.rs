@@ -271,8 +271,7 @@ impl Backend {
     fn turn_off_action(&self, path: &Path, rule: &str, diag: &Diagnostic) -> Option<CodeAction> {
         let caps = self.state.caps();
         let (config, exists) = self.config_target(path);
-        let config_uri = Uri::from_file_path(&config)
-            .or_else(|| format!("file://{}", config.display()).parse::<Uri>().ok())?;
+        let config_uri = to_proto::file_uri(&config)?;
         let title = format!("Turn off {rule} in {}", file_name(&config));
         let diagnostics = Some(vec![diag.clone()]);
         let open = self.state.docs.snapshot(&config_uri);
@@ -305,26 +304,7 @@ impl Backend {
             ));
         }
         if caps.document_changes && caps.create_files {
-            let ws = WorkspaceEdit {
-                document_changes: Some(DocumentChanges::Operations(vec![
-                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
-                        uri: config_uri.clone(),
-                        options: Some(CreateFileOptions {
-                            overwrite: Some(false),
-                            ignore_if_exists: Some(true),
-                        }),
-                        annotation_id: None,
-                    })),
-                    DocumentChangeOperation::Edit(TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier {
-                            uri: config_uri,
-                            version: None,
-                        },
-                        edits: vec![OneOf::Left(text_edit)],
-                    }),
-                ])),
-                ..WorkspaceEdit::default()
-            };
+            let ws = to_proto::create_file_edit(&config_uri, text_edit);
             return Some(to_proto::code_action(
                 title,
                 CodeActionKind::QUICKFIX,
@@ -413,7 +393,7 @@ async fn publish_config_errors(state: &State, client: &Client) {
     let errors = state.workspace.config_errors();
     let mut shown: Vec<Uri> = Vec::new();
     for e in errors {
-        let Some(uri) = Uri::from_file_path(&e.path) else {
+        let Some(uri) = to_proto::file_uri(&e.path) else {
             continue;
         };
         let diag = to_proto::config_error(e.line, e.column, &e.message);
