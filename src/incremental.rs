@@ -98,7 +98,7 @@ impl Findings {
     }
 }
 
-/// What [`IncrementalLint::lint`] gives: the same as a [`LintResult`], with
+/// What [`IncrementalLint::lint`] gives: the same as a [`crate::lint::LintResult`], with
 /// the findings shared.
 #[derive(Debug, Clone)]
 pub struct Lint {

@@ -1,11 +1,11 @@
 //! The language server adapter (`tactful lsp`): converts between LSP types and
 //! the core, and dispatches. All analysis lives in the core.
 //!
-//! Map: [`server`] implements the LSP methods; [`documents`] holds open
-//! documents and their lint workers; [`workspace`] resolves configuration per
-//! document; [`from_proto`] / [`to_proto`] are the only places positions,
-//! ranges and edits cross the boundary; [`guard`] turns a panic inside one
-//! request into an error response; [`framing`] answers malformed messages
+//! Map: `server` implements the LSP methods; `documents` holds open
+//! documents and their lint workers; `workspace` resolves configuration per
+//! document; `from_proto` / `to_proto` are the only places positions,
+//! ranges and edits cross the boundary; `guard` turns a panic inside one
+//! request into an error response; `framing` answers malformed messages
 //! without ending the session.
 
 mod documents;
