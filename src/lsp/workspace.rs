@@ -45,6 +45,11 @@ impl LspSettings {
         serde_json::from_value(section.clone()).map_err(|e| e.to_string())
     }
 
+    /// Whether these settings change findings (severity overrides).
+    pub fn has_overrides(&self) -> bool {
+        !self.severity.is_empty()
+    }
+
     /// The base URL of the rule reference.
     pub fn docs_base(&self) -> Option<String> {
         self.docs_url
