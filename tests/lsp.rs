@@ -845,3 +845,52 @@ fn turn_off_without_file_creation_support_runs_a_server_command() {
     c.shutdown();
     c2.shutdown();
 }
+
+#[test]
+fn editor_settings_add_packs_allow_and_kind_globs() {
+    // No tactful.toml: the editor's settings alone bring the house pack in.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("house.toml"), HOUSE_PACK).unwrap();
+    let mut c = Client::spawn();
+    let root = file_uri(dir.path());
+    let settings = json!({"packs": ["house.toml"], "allow": ["simply business"],
+                          "kinds": {"internal-note": ["**/escalations/**"]}});
+    c.settings = settings.clone();
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "workspaceFolders": [{"uri": root, "name": "w"}],
+               "initializationOptions": settings}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(dir.path(), "reply.md");
+    c.open(
+        &uri,
+        "markdown",
+        1,
+        "You simply restart. Simply Business covers it.\n",
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(
+        codes(&d),
+        vec!["house.simply"],
+        "the pack applies and the allowed phrase is skipped: {d:?}"
+    );
+    // The kind glob from the settings makes this an internal note, where
+    // internal-contempt rules apply.
+    let note = doc_uri(dir.path(), "escalations/x.txt");
+    c.open(
+        &note,
+        "plaintext",
+        1,
+        "Customer is an idiot, classic PEBKAC.\n",
+    );
+    let d = c.diagnostics(&note, 1);
+    assert!(
+        d.iter().any(|x| x["code"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("internal-contempt."))),
+        "{d:?}"
+    );
+    c.shutdown();
+}
