@@ -74,6 +74,20 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
     let mut tags = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        // Every tag holds a `{` in its first two bytes (or starts `[[`): jump
+        // to the next one, backing up over a `%` or `$` right before it.
+        let next = if brackets {
+            memchr::memchr2(b'{', b'[', &b[i..])
+        } else {
+            memchr::memchr(b'{', &b[i..])
+        };
+        let Some(k) = next else { break };
+        let j = i + k;
+        i = if j > i && matches!(b[j - 1], b'%' | b'$') {
+            j - 1
+        } else {
+            j
+        };
         let c = b[i];
         if c == b'{' && i + 1 < b.len() && (b[i + 1] == b'{' || b[i + 1] == b'%') {
             if let Some(tag) = scan_brace(text, i) {
