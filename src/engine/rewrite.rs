@@ -52,6 +52,22 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
         return None;
     }
     let src = site.src;
+    // A match that starts or ends inside a word (half of "we'll", "didn't")
+    // cannot be rewritten without mangling the other half.
+    // Judged on the segment text: in the source an escape (`\n`) may stand
+    // before the word.
+    let inside_word =
+        |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}'));
+    let text = &site.seg.text;
+    let (a, b) = (
+        site.toks.tokens[mt.tokens.start].span.start,
+        site.toks.tokens[mt.tokens.end - 1].span.end,
+    );
+    if inside_word(text[..a].chars().next_back()) && inside_word(text[a..].chars().next())
+        || inside_word(text[b..].chars().next()) && inside_word(text[..b].chars().next_back())
+    {
+        return None;
+    }
     // Render the template: literals encoded for the container, captures copied raw.
     let mut rep = String::new();
     let mut rest = template;
@@ -254,6 +270,38 @@ why = "w"
 match = ["no matter what", "just"]
 fix = [""]
 "#;
+
+    const HALF: &str = r#"
+[[rule]]
+id = "vague-commitment.get-back"
+category = "vague-commitment"
+message = "m"
+why = "w"
+match = ["will get back to you", "you did"]
+fix = ["I'll reply by Friday", "you"]
+"#;
+
+    #[test]
+    fn no_fix_splits_a_contraction() {
+        let l = linter(HALF);
+        for text in [
+            "We'll get back to you.",
+            "We\u{2019}ll get back to you.",
+            "You didn't pay.",
+        ] {
+            let r = l.lint(text, &FileSettings::default()).unwrap();
+            assert_eq!(r.findings.len(), 1, "{text}");
+            assert!(
+                r.findings[0].fixes.is_empty(),
+                "{text}: {:?}",
+                r.findings[0].fixes
+            );
+        }
+        assert_eq!(
+            fixed(&l, "We will get back to you."),
+            "We I'll reply by Friday."
+        );
+    }
 
     #[test]
     fn deletions_take_their_comma_and_space_and_keep_capitals() {
