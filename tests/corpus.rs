@@ -33,7 +33,8 @@ fn non_prose(text: &str) -> Vec<(usize, usize)> {
     }
     // Fenced code blocks.
     let mut pos = 0;
-    let mut open: Option<(usize, &str)> = None;
+    // (start, fence, whether it is a ```md reply block, which is prose).
+    let mut open: Option<(usize, &str, bool)> = None;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
         // An opening fence's info string never holds a backtick (else it is inline code).
@@ -47,9 +48,15 @@ fn non_prose(text: &str) -> Vec<(usize, usize)> {
             None
         };
         match (open, fence) {
-            (None, Some(f)) => open = Some((pos, f)),
-            (Some((s, f)), Some(g)) if f == g => {
-                spans.push((s, pos + line.len()));
+            (None, Some(f)) => {
+                let info = t.trim_start_matches(['`', '~']).trim().to_ascii_lowercase();
+                let reply = info == "md" || info == "markdown";
+                open = Some((pos, f, reply));
+            }
+            (Some((s, f, reply)), Some(g)) if f == g => {
+                if !reply {
+                    spans.push((s, pos + line.len()));
+                }
                 open = None;
             }
             _ => {}

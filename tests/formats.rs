@@ -364,7 +364,7 @@ fn format_follows_the_file_name() {
 #[test]
 fn invalid_exports_fail_with_line_and_column() {
     let err = source::extract(
-        "{\n  \"a\": [1, 2,]\n}",
+        "{\n  \"a\": [1, 2 3]\n}",
         Format::Json,
         &SourceOptions::default(),
     )
@@ -372,7 +372,7 @@ fn invalid_exports_fail_with_line_and_column() {
     assert_eq!((err.line, err.column), (2, 14));
     assert!(err
         .to_string()
-        .starts_with("line 2, column 14: expected a JSON value"));
+        .starts_with("line 2, column 14: expected `,` or `]` after an array element"));
     let err =
         source::extract("a:\n  - x\n - y\n", Format::Yaml, &SourceOptions::default()).unwrap_err();
     assert_eq!(err.line, 3);
@@ -448,6 +448,25 @@ fn random_documents_never_break_any_producer() {
         "<pre>",
         "![i](u)",
         "[a](b)",
+        "{:",
+        "{.x}",
+        "{#a}",
+        "[!INCLUDE [a](b)]",
+        "[!div x]",
+        "[//]: # (",
+        ")",
+        "? ",
+        "*a",
+        "&a ",
+        "!!str ",
+        "${a}",
+        "{!b}",
+        "$",
+        "//",
+        "/*",
+        "*/",
+        "```md\n",
+        "```markdown x\n",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
@@ -501,4 +520,319 @@ fn dump_segments_of_a_file() {
         ),
         Err(e) => println!("error: {e}"),
     }
+}
+
+/// A small deterministic generator for the structured fuzz tests.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A string full of what escaping and folding must survive.
+    fn string(&mut self) -> String {
+        const PARTS: &[&str] = &[
+            "word",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\t",
+            "\"",
+            "'",
+            "\\",
+            ": ",
+            " #",
+            "#",
+            "-",
+            "- ",
+            "é",
+            "😀",
+            "\u{2028}",
+            "\u{1}",
+            "{{ name }}",
+            "%{x}",
+            "<p>",
+            "&amp;",
+            "|",
+            ">",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "*",
+            "&",
+            "!",
+            "?",
+            "%",
+            "@",
+            "`",
+            "yes",
+            "null",
+            "1.5",
+            "~",
+            "\r\n",
+            " trailing ",
+        ];
+        (0..self.below(12))
+            .map(|_| PARTS[self.below(PARTS.len())])
+            .collect()
+    }
+}
+
+/// Random documents written by yaml-rust2's emitter (quoted, plain and
+/// literal block scalars) decode to the same strings with tactful's scanner.
+#[test]
+fn yaml_scanner_agrees_with_yaml_rust2_on_emitted_documents() {
+    use yaml_rust2::yaml::{Hash, Yaml};
+    fn value(rng: &mut Rng, depth: usize) -> Yaml {
+        match if depth > 3 { 0 } else { rng.below(4) } {
+            0 | 1 => Yaml::String(rng.string()),
+            2 => Yaml::Array((0..rng.below(4)).map(|_| value(rng, depth + 1)).collect()),
+            _ => {
+                let mut h = Hash::new();
+                for i in 0..rng.below(4) {
+                    h.insert(Yaml::String(format!("k{i}")), value(rng, depth + 1));
+                }
+                Yaml::Hash(h)
+            }
+        }
+    }
+    fn strings(v: &Yaml, out: &mut Vec<String>) {
+        match v {
+            Yaml::String(s) => out.push(s.clone()),
+            Yaml::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            Yaml::Hash(h) => h.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    fn ours(v: &source::yaml::YamlValue, out: &mut Vec<String>) {
+        use source::yaml::YamlValue::*;
+        match v {
+            Scalar(s) if s.is_string() => out.push(s.value.clone()),
+            Scalar(_) | Null => {}
+            Seq(items) => items.iter().for_each(|i| ours(i, out)),
+            Map(entries) => entries.iter().for_each(|(_, v)| ours(v, out)),
+        }
+    }
+    let mut rng = Rng(0xdead_beef_cafe_f00d);
+    let mut compared = 0;
+    for round in 0..2000 {
+        let doc = value(&mut rng, 0);
+        let mut text = String::new();
+        let mut emitter = yaml_rust2::YamlEmitter::new(&mut text);
+        emitter.multiline_strings(round % 2 == 0);
+        if emitter.dump(&doc).is_err() {
+            continue;
+        }
+        // The reference reading of the emitted text (the emitter is not
+        // always faithful; compare against what the text says).
+        let Ok(reference) = yaml_rust2::YamlLoader::load_from_str(&text) else {
+            continue;
+        };
+        let mut want = Vec::new();
+        reference.iter().for_each(|d| strings(d, &mut want));
+        let parsed = source::yaml::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let mut got = Vec::new();
+        parsed.iter().for_each(|d| ours(d, &mut got));
+        // Trailing line breaks of block scalars at the end of a document
+        // are a known corner where parsers (and yaml-rust2's emitter)
+        // disagree with the spec; everything before them must match.
+        let normalize = |v: &mut Vec<String>| {
+            v.iter_mut()
+                .for_each(|s| *s = s.trim_end_matches(['\n', ' ']).to_string());
+            v.retain(|s| !s.trim().is_empty());
+        };
+        normalize(&mut want);
+        normalize(&mut got);
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "\n{text}");
+        compared += 1;
+    }
+    assert!(compared > 1000);
+}
+
+/// Random JSON written by serde_json decodes to the same strings.
+#[test]
+fn json_scanner_agrees_with_serde_json() {
+    let mut rng = Rng(0x0fed_cba9_8765_4321);
+    for _ in 0..2000 {
+        let strings: Vec<String> = (0..rng.below(5) + 1).map(|_| rng.string()).collect();
+        let doc = serde_json::json!({"macros": [{"actions": strings.iter().map(|s| serde_json::json!({"field": "comment_value", "value": s})).collect::<Vec<_>>()}]});
+        let text = if rng.below(2) == 0 {
+            serde_json::to_string(&doc)
+        } else {
+            serde_json::to_string_pretty(&doc)
+        }
+        .unwrap();
+        let parsed = source::json::parse(&text).unwrap();
+        let mut got = Vec::new();
+        fn walk(v: &source::json::JsonValue, out: &mut Vec<String>) {
+            use source::json::JsonValue::*;
+            match v {
+                String(s) => out.push(s.value.clone()),
+                Array(i) => i.iter().for_each(|v| walk(v, out)),
+                Object(m) => m.iter().for_each(|(_, v)| walk(v, out)),
+                Scalar => {}
+            }
+        }
+        walk(&parsed, &mut got);
+        got.retain(|s| s != "comment_value");
+        assert_eq!(got, strings);
+        let extracted = source::extract(&text, Format::Json, &SourceOptions::default()).unwrap();
+        assert_exact_maps(&text, &extracted);
+    }
+}
+
+/// Hand-written YAML styles the emitter never produces (multi-line plain,
+/// folded and quoted scalars, comments, flow collections, indicators):
+/// wherever yaml-rust2 reads the text, tactful reads the same strings.
+#[test]
+fn yaml_scanner_agrees_with_yaml_rust2_on_hand_written_styles() {
+    const WORDS: &[&str] = &[
+        "Thanks", "for", "the", "report,", "we", "can't", "repro", "it.", "é", "😀", "a-b", "x:y",
+        "50%", "#1", "it's", "\"q\"",
+    ];
+    fn words(rng: &mut Rng, n: usize) -> Vec<&'static str> {
+        (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect()
+    }
+    fn lines(rng: &mut Rng) -> Vec<String> {
+        (0..rng.below(4) + 1)
+            .map(|_| {
+                if rng.below(5) == 0 {
+                    String::new()
+                } else {
+                    let extra = if rng.below(6) == 0 { "  " } else { "" };
+                    let n = rng.below(4) + 1;
+                    format!("{extra}{}", words(rng, n).join(" "))
+                }
+            })
+            .collect()
+    }
+    fn scalar(rng: &mut Rng, indent: usize) -> String {
+        let pad = " ".repeat(indent + 2);
+        match rng.below(7) {
+            0 => {
+                let ls = lines(rng);
+                let body: Vec<String> = ls
+                    .iter()
+                    .map(|l| {
+                        if l.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{pad}{l}")
+                        }
+                    })
+                    .collect();
+                let header = ["|", "|-", "|+", ">", ">-", ">+"][rng.below(6)];
+                format!("{header}\n{}\n", body.join("\n"))
+            }
+            1 => {
+                let ls: Vec<String> = lines(rng)
+                    .into_iter()
+                    .map(|l| l.trim().replace('\'', "''"))
+                    .collect();
+                format!("'{}'\n", ls.join(&format!("\n{pad}")))
+            }
+            2 => {
+                let ls: Vec<String> = lines(rng)
+                    .into_iter()
+                    .map(|l| l.trim().replace('\\', "\\\\").replace('"', "\\\""))
+                    .collect();
+                let esc = ["\\n", "\\t", "\\u00e9", "\\x41", "\\\"", "\\\\", ""][rng.below(7)];
+                format!("\"{}{esc}\"\n", ls.join(&format!("\n{pad}")))
+            }
+            3 => {
+                let ls: Vec<String> = lines(rng)
+                    .into_iter()
+                    .map(|l| l.trim().replace(['#', ':', '"', '\''], ""))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                if ls.is_empty() {
+                    return "plain\n".into();
+                }
+                format!("{} # comment\n", ls.join(&format!("\n{pad}")))
+            }
+            4 => format!(
+                "[{}, '{}', {{k: v}}]\n",
+                words(rng, 1)[0].replace([',', '#', ':', '"', '\''], ""),
+                "q"
+            ),
+            5 => "&anchor !!str tagged value\n".into(),
+            _ => format!(
+                "{}\n",
+                words(rng, 3).join(" ").replace([':', '#', '"', '\''], "")
+            ),
+        }
+    }
+    fn document(rng: &mut Rng) -> String {
+        let mut out = String::from("# header comment\n---\n");
+        for i in 0..rng.below(4) + 1 {
+            match rng.below(3) {
+                0 => out.push_str(&format!("k{i}: {}", scalar(rng, 0))),
+                1 => {
+                    out.push_str(&format!("list{i}:\n"));
+                    for j in 0..rng.below(3) + 1 {
+                        out.push_str(&format!("  - name: n{j}\n    body: {}", scalar(rng, 4)));
+                    }
+                }
+                _ => out.push_str(&format!("m{i}:\n  inner: {}", scalar(rng, 2))),
+            }
+        }
+        out
+    }
+    let mut rng = Rng(0x7777_1234_abcd_0001);
+    let mut compared = 0;
+    for _ in 0..3000 {
+        let text = document(&mut rng);
+        let Ok(reference) = yaml_rust2::YamlLoader::load_from_str(&text) else {
+            continue;
+        };
+        let mut want = Vec::new();
+        fn strings(v: &yaml_rust2::Yaml, out: &mut Vec<String>) {
+            use yaml_rust2::Yaml;
+            match v {
+                Yaml::String(s) => out.push(s.clone()),
+                Yaml::Array(items) => items.iter().for_each(|i| strings(i, out)),
+                Yaml::Hash(h) => h.values().for_each(|v| strings(v, out)),
+                _ => {}
+            }
+        }
+        reference.iter().for_each(|d| strings(d, &mut want));
+        let parsed = source::yaml::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let mut got = Vec::new();
+        fn ours(v: &source::yaml::YamlValue, out: &mut Vec<String>) {
+            use source::yaml::YamlValue::*;
+            match v {
+                Scalar(s) if s.is_string() => out.push(s.value.clone()),
+                Scalar(_) | Null => {}
+                Seq(items) => items.iter().for_each(|i| ours(i, out)),
+                Map(entries) => entries.iter().for_each(|(_, v)| ours(v, out)),
+            }
+        }
+        parsed.iter().for_each(|d| ours(d, &mut got));
+        let normalize = |v: &mut Vec<String>| {
+            v.iter_mut()
+                .for_each(|s| *s = s.trim_end_matches(['\n', ' ']).to_string());
+            v.retain(|s| !s.trim().is_empty());
+            v.sort();
+        };
+        normalize(&mut want);
+        normalize(&mut got);
+        assert_eq!(got, want, "\n{text}");
+        let extracted = source::extract(&text, Format::Yaml, &SourceOptions::default()).unwrap();
+        assert_exact_maps(&text, &extracted);
+        compared += 1;
+    }
+    assert!(compared > 1000, "only {compared} documents compared");
 }

@@ -1,7 +1,9 @@
 //! The source producers over the real macro corpus (../shared/corpus/macros):
-//! every file extracts, segments stay inside string values and outside tags,
-//! decoded values agree with serde_json / yaml-rust2, findings stay inside
-//! string values, and applying every preferred fix keeps the file parseable.
+//! extraction, maps inside string values, reference decoders, fixes that keep files valid.
+//!
+//! Every file extracts; segments stay inside string values and outside tags;
+//! decoded values agree with serde_json / yaml-rust2; findings stay inside
+//! string values; applying every preferred fix keeps the file parseable.
 //! Skipped with a message when the corpus is absent, unless
 //! TACTFUL_CORPUS=required.
 

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use super::walk;
 use crate::config::ConfigCache;
 use crate::fix;
-use crate::source;
 
 /// Applies preferred fixes until nothing changes (at most 4 passes).
 /// Returns the new text, or an error when the file could not be parsed.
@@ -18,24 +17,13 @@ pub fn fixed_text(
 ) -> Result<(String, usize), String> {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let settings = cfg.settings_for(&abs);
-    let mut current = text.to_string();
-    let mut applied = 0;
-    for _ in 0..4 {
-        let result = cfg
-            .linter
-            .lint(&current, &settings)
-            .map_err(|e| format!("cannot read as {}: {e}", settings.format.id()))?;
-        let (next, n) = fix::apply_preferred(&current, &result.findings);
-        if n == 0 || next == current {
-            break;
-        }
-        // The fixed text must still parse as its format.
-        source::extract(&next, settings.format, &settings.source)
-            .map_err(|e| format!("a fix would make the file unreadable ({e}); nothing written"))?;
-        applied += n;
-        current = next;
-    }
-    Ok((current, applied))
+    // Lint errors on the original mean the file is not touched; on a fixed
+    // text they mean a fix would break the file, so nothing is written.
+    cfg.linter
+        .lint(text, &settings)
+        .map_err(|e| format!("cannot read as {}: {e}", settings.format.id()))?;
+    fix::fix_all(&cfg.linter, text, &settings, 4)
+        .map_err(|e| format!("a fix would make the file unreadable ({e}); nothing written"))
 }
 
 /// A unified diff with 2 lines of context.

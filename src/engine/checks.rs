@@ -268,21 +268,11 @@ pub fn insert_after_greeting(src: &str, doc: &SourceDoc, sentence: &str) -> Opti
 }
 
 /// The edit inserting `sentence` right after the sentence holding `hit`.
-/// With `paragraph_end`, after the last sentence of its paragraph instead.
-fn insert_after_sentence(
-    doc: &SourceDoc,
-    hit: &ParamHit,
-    sentence: &str,
-    paragraph_end: bool,
-) -> Option<Edit> {
+fn insert_after_sentence(doc: &SourceDoc, hit: &ParamHit, sentence: &str) -> Option<Edit> {
     let seg = doc.segments.get(hit.segment)?;
     let toks = tokenize(&seg.text);
     let t = toks.tokens.get(hit.tokens.start)?;
-    let s = if paragraph_end {
-        toks.sentences.last()?
-    } else {
-        toks.sentences.get(t.sentence as usize)?
-    };
+    let s = toks.sentences.get(t.sentence as usize)?;
     let last = &toks.tokens[s.end - 1];
     let at = seg.map.end_to_source(last.span.end);
     let rep = format!(" {}", seg.escape.encode(sentence));
@@ -354,7 +344,7 @@ pub fn document(
             if let (Some(first), Some(last)) = (apologies.first(), apologies.last()) {
                 if of("action").is_empty() {
                     let edit = sentence_param(rule, src, doc)
-                        .and_then(|s| insert_after_sentence(doc, last, &s, true));
+                        .and_then(|s| insert_after_sentence(doc, last, &s));
                     out.push(finding(
                         rule,
                         first.source.clone(),
@@ -368,7 +358,7 @@ pub fn document(
             if let Some(first) = passive.first() {
                 if of("owner").is_empty() {
                     let edit = sentence_param(rule, src, doc)
-                        .and_then(|s| insert_after_sentence(doc, first, &s, false));
+                        .and_then(|s| insert_after_sentence(doc, first, &s));
                     out.push(finding(
                         rule,
                         first.source.clone(),

@@ -200,22 +200,50 @@ pub fn append_embedded(
         InnerFormat::Markdown => markdown::extract(value, opts),
         InnerFormat::Html => html::extract(value, opts),
     };
-    for mut seg in inner.segments {
-        seg.map = seg.map.compose(map);
-        seg.escape = seg.escape.within(outer);
-        out.segments.push(seg);
+    let mapped = map_embedded(inner, map, outer);
+    out.segments.extend(mapped.segments);
+    out.protected.extend(mapped.protected);
+    out.directives.extend(mapped.directives);
+    if mapped.kind.is_some() {
+        out.kind = mapped.kind;
     }
-    for r in inner.protected {
-        let start = map.start_to_source(r.start);
-        let end = map.end_to_source(r.end).max(start);
-        out.protected.push(start..end);
-    }
-    for mut d in inner.directives {
-        d.offset = map.start_to_source(d.offset);
-        out.directives.push(d);
-    }
-    if inner.kind.is_some() {
-        out.kind = inner.kind;
+}
+
+/// Moves a document extracted from an embedded text into the offsets of the
+/// text's container through `map` (embedded text → container), nesting its
+/// escapes in `outer`.
+pub fn map_embedded(inner: SourceDoc, map: &OffsetMap, outer: Escape) -> SourceDoc {
+    let segments = inner
+        .segments
+        .into_iter()
+        .map(|mut seg| {
+            seg.map = seg.map.compose(map);
+            seg.escape = seg.escape.within(outer);
+            seg
+        })
+        .collect();
+    let protected = inner
+        .protected
+        .into_iter()
+        .map(|r| {
+            let start = map.start_to_source(r.start);
+            let end = map.end_to_source(r.end).max(start);
+            start..end
+        })
+        .collect();
+    let directives = inner
+        .directives
+        .into_iter()
+        .map(|mut d| {
+            d.offset = map.start_to_source(d.offset);
+            d
+        })
+        .collect();
+    SourceDoc {
+        segments,
+        directives,
+        kind: inner.kind,
+        protected,
     }
 }
 

@@ -213,9 +213,22 @@ impl Parser<'_> {
         SourceError::at(self.text, self.pos, message)
     }
 
+    /// Skips whitespace and JSONC comments (`// …`, `/* … */`), which
+    /// editors' JSON files (tsconfig, .vscode) often hold.
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'/') => {
+                    self.pos = memchr::memchr(b'\n', &self.bytes[self.pos..])
+                        .map_or(self.bytes.len(), |e| self.pos + e);
+                }
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => {
+                    self.pos = memchr::memmem::find(&self.bytes[self.pos + 2..], b"*/")
+                        .map_or(self.bytes.len(), |e| self.pos + 2 + e + 2);
+                }
+                _ => return,
+            }
         }
     }
 
@@ -276,9 +289,14 @@ impl Parser<'_> {
         }
         loop {
             self.skip_ws();
+            // A trailing comma (JSONC) ends the object too.
+            if self.bytes.get(self.pos) == Some(&b'}') && !members.is_empty() {
+                self.pos += 1;
+                return Ok(JsonValue::Object(members));
+            }
             if self.bytes.get(self.pos) != Some(&b'"') {
                 return Err(self.error(&format!(
-                    "expected a member name in double quotes, found {} (trailing commas are not allowed in JSON)",
+                    "expected a member name in double quotes, found {}",
                     self.describe_here()
                 )));
             }
@@ -321,6 +339,11 @@ impl Parser<'_> {
         }
         loop {
             self.skip_ws();
+            // A trailing comma (JSONC) ends the array too.
+            if self.bytes.get(self.pos) == Some(&b']') && !items.is_empty() {
+                self.pos += 1;
+                return Ok(JsonValue::Array(items));
+            }
             items.push(self.value(depth + 1)?);
             self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -513,15 +536,34 @@ mod tests {
 
     #[test]
     fn invalid_json_reports_line_and_column() {
-        let err = parse("{\n  \"a\": 1,\n}").unwrap_err();
-        assert_eq!((err.line, err.column), (3, 1));
-        assert!(err.message.contains("trailing commas"), "{}", err.message);
+        let err = parse("{\n  \"a\": 1\n  \"b\": 2\n}").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 3));
+        assert!(
+            err.message.contains("expected `,` or `}`"),
+            "{}",
+            err.message
+        );
+        let err = parse("{\"a\": 1, 'b': 2}").unwrap_err();
+        assert!(
+            err.message.contains("member name in double quotes"),
+            "{}",
+            err.message
+        );
+        assert!(parse("[,]").is_err());
+        assert!(parse("{,}").is_err());
         let err = parse("{\"a\": \"x\n\"}").unwrap_err();
         assert_eq!(err.line, 1);
         assert!(err.message.contains("control character"));
         let err = parse("[1] 2").unwrap_err();
         assert!(err.message.contains("after the JSON value"));
         assert!(parse("\"abc").unwrap_err().message.contains("unterminated"));
+    }
+
+    #[test]
+    fn jsonc_comments_and_trailing_commas_are_accepted() {
+        let src = "// Saved replies\n{\n  /* one */ \"replies\": [\n    {\"body\": \"Hi // not a comment\"}, // first\n  ],\n}\n";
+        assert_eq!(texts(&json(src)), vec!["Hi // not a comment"]);
+        assert!(parse("/* unterminated").is_err());
     }
 
     #[test]

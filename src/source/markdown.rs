@@ -10,13 +10,20 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::placeholder::{self as template, mask, MaskContext, Masked, SegmentBuilder};
-use super::{html, Escape, SourceDoc, SourceOptions};
+use super::{embed, html, Escape, OffsetMap, SourceDoc, SourceOptions};
 
 /// Splits a Markdown document into prose segments.
 pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
+    extract_nested(text, opts, 0)
+}
+
+/// How deep ```` ```md ```` reply blocks are read inside one another.
+const MAX_REPLY_BLOCK_DEPTH: usize = 3;
+
+fn extract_nested(text: &str, opts: &SourceOptions, depth: usize) -> SourceDoc {
     let mut ctx = MaskContext {
         brackets: opts.bracket_placeholders,
         ..Default::default()
@@ -24,6 +31,7 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     let body_start = front_matter(text, &mut ctx);
     let mut masked = mask(text, 0, &mut ctx);
     mask_attribute_lists(&mut masked, &mut ctx);
+    mask_docfx_extensions(&mut masked, &mut ctx);
     let mut b = SegmentBuilder::new();
     let mut walker = Walker {
         original: text,
@@ -34,6 +42,8 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         skips: Vec::new(),
         skip: 0,
         inline_code: None,
+        depth,
+        reply_block: None,
     };
     walker.walk(body_start);
     comment_definitions(&text[body_start..], body_start, &mut ctx);
@@ -101,6 +111,59 @@ fn comment_definitions(body: &str, base: usize, ctx: &mut MaskContext) {
     }
 }
 
+/// Masks DocFX extensions (`[!INCLUDE [name](path)]`, `[!div class="x"]`,
+/// `[!VIDEO url]`) as control tags: an include is not prose. Alert markers
+/// (`[!NOTE]`, no space inside) are left to the parser.
+fn mask_docfx_extensions(masked: &mut Masked, ctx: &mut MaskContext) {
+    const MAX_LEN: usize = 1000;
+    let bytes = masked.text.as_bytes();
+    let mut found: Vec<template::Tag> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memmem::find(&bytes[i..], b"[!") {
+        let at = i + off;
+        i = at + 2;
+        let word = bytes[at + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if word == 0 || bytes.get(at + 2 + word) != Some(&b' ') {
+            continue;
+        }
+        // The matching `]`, brackets nested, on one line.
+        let mut depth = 0usize;
+        let mut end = None;
+        for (k, b) in bytes[at..(at + MAX_LEN).min(bytes.len())]
+            .iter()
+            .enumerate()
+        {
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(at + k + 1);
+                        break;
+                    }
+                }
+                b'\n' => break,
+                _ => {}
+            }
+        }
+        let Some(end) = end else { continue };
+        let first = masked.tags.partition_point(|t| t.range.end <= at);
+        if masked.tags.get(first).is_some_and(|t| t.range.start < end) {
+            continue;
+        }
+        found.push(template::Tag {
+            kind: template::TagKind::Control,
+            range: at..end,
+            body: at..at,
+        });
+        i = end;
+    }
+    add_masked_tags(masked, ctx, found);
+}
+
 /// Masks kramdown/Jekyll attribute lists (`{:target="_blank"}`, `{: .note}`,
 /// `{.table}`, `{#id}`) like template comments: markup, never prose.
 fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
@@ -147,6 +210,11 @@ fn mask_attribute_lists(masked: &mut Masked, ctx: &mut MaskContext) {
         });
         i = end;
     }
+    add_masked_tags(masked, ctx, found);
+}
+
+/// Overwrites extra tags in the masked copy and merges them into its list.
+fn add_masked_tags(masked: &mut Masked, ctx: &mut MaskContext, found: Vec<template::Tag>) {
     if found.is_empty() {
         return;
     }
@@ -174,6 +242,11 @@ struct Walker<'a, 'b> {
     skip: usize,
     /// Start of an inline `<code>`/`<kbd>` element and its closing tag.
     inline_code: Option<(usize, &'static str)>,
+    /// Nesting depth of ```` ```md ```` reply blocks.
+    depth: usize,
+    /// The text of the ```` ```md ```` block being read and its map back to
+    /// the document.
+    reply_block: Option<(String, OffsetMap)>,
 }
 
 const INLINE_CODE_TAGS: &[(&str, &str)] = &[
@@ -198,6 +271,7 @@ impl Walker<'_, '_> {
             match event {
                 Event::Start(tag) => self.start(tag, r),
                 Event::End(tag) => self.end(tag),
+                Event::Text(t) if self.reply_block.is_some() => self.reply_block_text(&t, r),
                 Event::Text(t) => self.text(&t, r),
                 Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) => {
                     if self.visible() {
@@ -238,6 +312,14 @@ impl Walker<'_, '_> {
 
     fn start(&mut self, tag: Tag, r: Range<usize>) {
         let skips = match tag {
+            Tag::CodeBlock(CodeBlockKind::Fenced(ref info))
+                if is_reply_language(info)
+                    && self.visible()
+                    && self.depth < MAX_REPLY_BLOCK_DEPTH =>
+            {
+                self.reply_block = Some((String::new(), OffsetMap::new()));
+                true
+            }
             Tag::CodeBlock(_) | Tag::MetadataBlock(_) => true,
             Tag::BlockQuote(None) => !self.opts.lint_block_quotes,
             Tag::BlockQuote(Some(_)) => false,
@@ -280,7 +362,42 @@ impl Walker<'_, '_> {
         self.skips.push(skips);
     }
 
+    /// Collects the text of a ```` ```md ```` block (from the original, so
+    /// its template tags are read again by the nested extraction).
+    fn reply_block_text(&mut self, t: &str, r: Range<usize>) {
+        let Some((text, map)) = self.reply_block.as_mut() else {
+            return;
+        };
+        match self.original.get(r.clone()) {
+            Some(src) if self.masked.text.get(r.clone()) == Some(t) => {
+                map.push_verbatim(text.len(), r.start, src.len());
+                text.push_str(src);
+            }
+            _ => {
+                map.push_atomic(text.len(), t.len(), r.start, r.len());
+                text.push_str(t);
+            }
+        }
+    }
+
+    /// Lints a finished ```` ```md ```` block as its own Markdown document.
+    fn finish_reply_block(&mut self) {
+        let Some((text, map)) = self.reply_block.take() else {
+            return;
+        };
+        let inner = extract_nested(&text, self.opts, self.depth + 1);
+        let mapped = embed::map_embedded(inner, &map, Escape::None);
+        for seg in mapped.segments {
+            self.b.push_segment(seg);
+        }
+        self.ctx.protected.extend(mapped.protected);
+        self.ctx.directives.extend(mapped.directives);
+    }
+
     fn end(&mut self, tag: TagEnd) {
+        if tag == TagEnd::CodeBlock {
+            self.finish_reply_block();
+        }
         if self.skips.pop() == Some(true) {
             self.skip = self.skip.saturating_sub(1);
         }
@@ -347,6 +464,14 @@ impl Walker<'_, '_> {
             from = (body_end + 3).min(h.len());
         }
     }
+}
+
+/// Whether a fenced block's info string marks a reply written in Markdown
+/// (```` ```md ````, ```` ```markdown ````): saved-reply collections keep
+/// each reply in one, so its text is prose, not code.
+fn is_reply_language(info: &str) -> bool {
+    let lang = info.split([' ', '{', ',']).next().unwrap_or("");
+    lang.eq_ignore_ascii_case("md") || lang.eq_ignore_ascii_case("markdown")
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -530,6 +655,39 @@ mod tests {
         assert_eq!(doc.directives.len(), 1);
         assert_eq!(doc.directives[0].offset, 5);
         assert_eq!(doc.kind, Some(crate::model::Kind::Kb));
+    }
+
+    #[test]
+    fn docfx_includes_are_control_tags_but_alerts_stay() {
+        let src = "[!INCLUDE [Third-party disclaimer](../includes/x.md)]\n\n> [!NOTE]\n> Restart [!div class=\"x\"] it.\n";
+        let doc = md(src);
+        assert_eq!(texts(&doc), vec!["Restart \u{E001} it."]);
+        assert_eq!(
+            texts(&md("> [!note]\n> Lower-case alert.\n")),
+            vec!["Lower-case alert."]
+        );
+    }
+
+    #[test]
+    fn markdown_reply_blocks_are_prose() {
+        let src = "- **Duplicate**\n\n  ```md\n  Thanks, {{ author }}!\n\n  You **simply** missed it.\n  ```\n\n```sh\nsimply run\n```\n";
+        let doc = md(src);
+        assert_eq!(
+            texts(&doc),
+            vec!["Duplicate", "Thanks, \u{E000}!", "You simply missed it."]
+        );
+        let seg = &doc.segments[2];
+        let at = seg.text.find("simply").unwrap();
+        let (r, ok) = seg.to_source(at..at + 6);
+        assert!(ok);
+        assert_eq!(&src[r], "simply");
+        assert!(doc
+            .protected
+            .iter()
+            .any(|r| &src[r.clone()] == "{{ author }}"));
+        // Nested reply blocks stop at a fixed depth (no quadratic blow-up).
+        let deep = "```md\n".repeat(2_000);
+        let _ = md(&deep);
     }
 
     #[test]

@@ -3,6 +3,14 @@
 //!
 //! Every format is just another producer of [`Segment`]s; the engine never
 //! special-cases a format. Offsets in findings are always source bytes.
+//!
+//! - [`placeholder`]: template tags in every format, masking, the segment builder.
+//! - [`text`], [`markdown`], [`html`]: document producers.
+//! - [`json`], [`yaml`]: export scanners with exact spans; [`embed`] picks the
+//!   prose strings and composes their inner format's maps through escapes.
+//! - [`url`]: bare URLs; [`offset_map`]: segment → source offsets.
+//!
+//! The user-facing description of every format is docs/formats.md.
 
 pub mod embed;
 pub mod html;

@@ -91,6 +91,22 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
                 i = end;
                 continue;
             }
+        } else if (c == b'$' || c == b'{')
+            && i + 2 < b.len()
+            && b[i + 1] == if c == b'$' { b'{' } else { b'!' }
+            && !matches!(b[i + 2], b' ' | b'\t' | b'\n' | b'\r' | b'}')
+        {
+            // `${name}` (ServiceNow, Zoho Desk, Jira) and `{!Contact.Name}`
+            // (Salesforce): one line, short.
+            if let Some(end) = find_close_on_line(b, i + 2, b'}', 200) {
+                tags.push(Tag {
+                    kind: TagKind::Placeholder,
+                    range: i..end,
+                    body: i..i,
+                });
+                i = end;
+                continue;
+            }
         } else if brackets && c == b'[' && i + 1 < b.len() && b[i + 1] == b'[' {
             if let Some(end) = find_close(b, i + 2, b"]]", 200) {
                 tags.push(Tag {
@@ -107,8 +123,19 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
     tags
 }
 
-/// Index just past `close`, searching from `from`, not crossing a newline
-/// pair and not further than `max` bytes.
+/// Index just past `close`, searching from `from` to the end of the line,
+/// not further than `max` bytes.
+fn find_close_on_line(b: &[u8], from: usize, close: u8, max: usize) -> Option<usize> {
+    let limit = (from + max).min(b.len());
+    b[from..limit]
+        .iter()
+        .take_while(|c| **c != b'\n')
+        .position(|c| *c == close)
+        .map(|p| from + p + 1)
+}
+
+/// Index just past `close`, searching from `from`, not further than `max`
+/// bytes.
 fn find_close(b: &[u8], from: usize, close: &[u8], max: usize) -> Option<usize> {
     let limit = (from + max).min(b.len());
     let mut j = from;
@@ -268,7 +295,7 @@ impl SegmentBuilder {
         Self::default()
     }
 
-    /// Whether the current segment holds no prose (no letter or digit).
+    /// Whether the current segment holds no prose (see [`has_prose`]).
     pub fn is_empty(&self) -> bool {
         !has_prose(&self.seg.text)
     }
@@ -391,6 +418,15 @@ impl SegmentBuilder {
         }
     }
 
+    /// Ends the current segment and adds a finished one (from an embedded
+    /// document) after it.
+    pub fn push_segment(&mut self, seg: Segment) {
+        self.cut();
+        if has_prose(&seg.text) {
+            self.done.push(seg);
+        }
+    }
+
     /// Every finished segment, in order.
     pub fn finish(mut self) -> Vec<Segment> {
         self.cut();
@@ -406,9 +442,12 @@ impl SegmentBuilder {
 const PLACEHOLDER_STR: &str = "\u{E000}";
 const CONTROL_STR: &str = "\u{E001}";
 
-/// Whether segment text holds any prose (a letter or digit).
+/// Whether segment text is worth a segment: a letter, a digit or a
+/// placeholder (a paragraph that is just `{{agent.name}}` is a sign-off);
+/// whitespace, punctuation and control tags alone are not.
 pub fn has_prose(text: &str) -> bool {
-    text.chars().any(|c| c.is_alphanumeric())
+    text.chars()
+        .any(|c| c.is_alphanumeric() || c == super::PLACEHOLDER)
 }
 
 /// What masking collects besides segments.
@@ -450,6 +489,12 @@ mod tests {
         let k = kinds(t);
         assert_eq!(k.len(), 5);
         assert!(k.iter().all(|(kind, _)| *kind == TagKind::Placeholder));
+        let more =
+            kinds("Dear ${Cases.Contact Name}, {!Contact.FirstName} costs $5 {not} {! x} ${ y}");
+        assert_eq!(
+            more.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+            vec!["${Cases.Contact Name}", "{!Contact.FirstName}"]
+        );
         assert_eq!(k[3].1, "{%customer.firstName,fallback=there%}");
     }
 

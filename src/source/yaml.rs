@@ -336,6 +336,26 @@ impl Parser<'_> {
         if self.line_has_key(self.pos) {
             return self.mapping(c);
         }
+        // An anchor or tag alone on its line applies to the node below it.
+        if matches!(self.peek(), Some(b'&' | b'!')) {
+            let save = self.pos;
+            while !is_ws_or_end(self.b.get(self.pos)) {
+                self.pos += 1;
+            }
+            self.skip_blanks();
+            if matches!(self.peek(), None | Some(b'\n' | b'\r' | b'#')) {
+                self.skip_to_content();
+                if self.pos >= self.b.len() || self.at_doc_marker() || self.col(self.pos) <= parent
+                {
+                    return Ok(YamlValue::Null);
+                }
+                self.enter()?;
+                let v = self.block_node(parent);
+                self.depth -= 1;
+                return v;
+            }
+            self.pos = save;
+        }
         self.inline_value(parent, false)
     }
 
@@ -876,12 +896,18 @@ impl Parser<'_> {
         if parent < 0 {
             indent = explicit;
         }
-        let mut last_end = header_end;
         while ls < self.b.len() {
             let le = self.line_end(ls);
             let ce = self.content_end(le);
             let spaces = self.b[ls..ce].iter().take_while(|b| **b == b' ').count() as i64;
-            let blank = self.b[ls..ce].iter().all(|b| is_blank(*b));
+            // Whitespace-only lines are empty lines, except that whitespace
+            // past the content indentation is content.
+            let all_blank = self.b[ls..ce].iter().all(|b| is_blank(*b));
+            let blank = all_blank
+                && match indent {
+                    Some(n) => (ce - ls) as i64 <= n,
+                    None => self.b[ls..ce].iter().all(|b| *b == b' '),
+                };
             let want = match indent {
                 Some(n) => n,
                 None if blank => {
@@ -904,7 +930,6 @@ impl Parser<'_> {
             } else {
                 break;
             }
-            last_end = le;
             ls = le + 1;
         }
         // Trailing blank lines belong to the scalar only with `+`; the
@@ -962,19 +987,17 @@ impl Parser<'_> {
                     span_end = end + break_len;
                 }
                 Chomp::Keep => {
-                    let trailing = lines.len() - last - 1;
-                    let total = 1 + trailing;
-                    if total > 0 {
-                        let to = lines
-                            .last()
-                            .map(|l| l.1)
-                            .unwrap_or(end)
-                            .max(end + break_len);
-                        let sep = "\n".repeat(total);
-                        map.push_atomic(value.len(), sep.len(), end, to - end);
-                        value.push_str(&sep);
-                        span_end = to;
-                    }
+                    // The final line break and every trailing empty line.
+                    let breaks = 1 + (lines.len() - last - 1);
+                    let to = lines
+                        .last()
+                        .map(|l| l.1)
+                        .unwrap_or(end)
+                        .max(end + break_len);
+                    let sep = "\n".repeat(breaks);
+                    map.push_atomic(value.len(), sep.len(), end, to - end);
+                    value.push_str(&sep);
+                    span_end = to;
                 }
             }
             span_end = span_end.max(end);
@@ -982,7 +1005,6 @@ impl Parser<'_> {
         } else {
             self.pos = header_end;
         }
-        let _ = last_end;
         let style = if literal {
             ScalarStyle::Literal
         } else {
@@ -1199,11 +1221,16 @@ mod tests {
         let doc = yaml(src);
         assert_eq!(
             texts(&doc),
-            vec!["Re: \u{E000}", "Dear \u{E000},", "We hope this\nhelps."]
+            vec![
+                "Re: \u{E000}",
+                "Dear \u{E000},",
+                "\n\u{E000}\n",
+                "We hope this\nhelps."
+            ]
         );
         assert_eq!(doc.segments[1].escape, Escape::YamlBlockHtml);
         // "this helps" crosses the line break + indentation, an atomic run.
-        let seg = &doc.segments[2];
+        let seg = &doc.segments[3];
         let at = seg.text.find("this").unwrap();
         let (r, ok) = seg.to_source(at..seg.text.len());
         assert!(ok);
@@ -1243,6 +1270,12 @@ mod tests {
     }
 
     #[test]
+    fn anchors_alone_on_a_line_apply_to_the_node_below() {
+        let src = "a:\n  &common\n  type: map\n  body: Hello\nb: *common\nc: !!str\n  tagged\n";
+        assert_eq!(values(src), vec!["map", "Hello", "~", "tagged"]);
+    }
+
+    #[test]
     fn configured_keys_select_values() {
         let src = "items:\n  - title: Hello there\n    text: no\n";
         let opts = SourceOptions {
@@ -1276,6 +1309,13 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse(&deep).is_err());
+        assert!(parse(&"- ".repeat(10_000)).is_err());
+        let nested: String = (0..5_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert!(parse(&nested).is_err());
+        let deep_quote = format!("a: {}", "{\"k\": ".repeat(5_000));
+        assert!(parse(&deep_quote).is_err());
         for s in [
             "",
             "-",
@@ -1290,6 +1330,38 @@ mod tests {
             "%YAML 1.2\n---\nx",
         ] {
             let _ = extract(s, &SourceOptions::default());
+        }
+    }
+}
+
+#[cfg(test)]
+mod line_ending_tests {
+    use super::*;
+
+    #[test]
+    fn crlf_files_decode_like_lf_files() {
+        let lf = "replies:\n  - body: |\n      Hi there,\n      thanks.\n    name: 'a\n      b'\n  - body: \"x\n      y\"\n    text: plain\n      folded\nz: >-\n  one\n\n  two\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let values = |t: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            fn walk(v: &YamlValue, out: &mut Vec<String>) {
+                match v {
+                    YamlValue::Scalar(s) => out.push(s.value.clone()),
+                    YamlValue::Seq(i) => i.iter().for_each(|v| walk(v, out)),
+                    YamlValue::Map(e) => e.iter().for_each(|(_, v)| walk(v, out)),
+                    YamlValue::Null => {}
+                }
+            }
+            for d in parse(t).unwrap() {
+                walk(&d, &mut out);
+            }
+            out
+        };
+        assert_eq!(values(lf), values(&crlf));
+        let doc = extract(&crlf, &SourceOptions::default()).unwrap();
+        for seg in &doc.segments {
+            let (r, _) = seg.to_source(0..seg.text.len());
+            assert!(!crlf[r].ends_with('\r'));
         }
     }
 }

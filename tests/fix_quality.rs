@@ -1,0 +1,151 @@
+//! Fixes read naturally: after every preferred fix is applied to the flagged
+//! dev-set items, the text re-lints clean for those rules and stays tidy.
+
+use std::path::Path;
+
+use tactful::fix;
+use tactful::lint::{FileSettings, Linter};
+use tactful::model::Kind;
+use tactful::source::Format;
+
+fn dev_set() -> Option<Vec<serde_json::Value>> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev.jsonl");
+    match std::fs::read_to_string(&p) {
+        Ok(t) => Some(
+            t.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+        ),
+        Err(_) => {
+            if std::env::var("TACTFUL_CORPUS").as_deref() == Ok("required") {
+                panic!("TACTFUL_CORPUS=required but {} is absent", p.display());
+            }
+            eprintln!("SKIP: {} is absent", p.display());
+            None
+        }
+    }
+}
+
+/// Tidiness problems a fix must never introduce.
+fn untidy(before: &str, after: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for bad in ["  ", " ,", " .", ",,", "..", ",.", ". .", " !", " ?"] {
+        if after.matches(bad).count() > before.matches(bad).count() {
+            problems.push(format!("introduces {bad:?}"));
+        }
+    }
+    // Sentence starts stay capitalised.
+    let starts = |t: &str| {
+        let mut n = 0;
+        let chars: Vec<char> = t.chars().collect();
+        for i in 2..chars.len() {
+            if matches!(chars[i - 2], '.' | '!' | '?')
+                && chars[i - 1] == ' '
+                && chars[i].is_lowercase()
+            {
+                n += 1;
+            }
+        }
+        n + usize::from(
+            t.trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase),
+        )
+    };
+    if starts(after) > starts(before) {
+        problems.push("leaves a sentence starting in lower case".into());
+    }
+    // Articles agree with the next word.
+    let words: Vec<&str> = after.split_whitespace().collect();
+    let before_words: Vec<&str> = before.split_whitespace().collect();
+    let disagree = |ws: &[&str]| {
+        ws.windows(2)
+            .filter(|w| {
+                let next = w[1]
+                    .trim_start_matches(|c: char| !c.is_alphabetic())
+                    .to_lowercase();
+                let vowel = next.starts_with(['a', 'e', 'i', 'o'])
+                    && !next.starts_with("one")
+                    && !next.starts_with("eu");
+                (w[0].eq_ignore_ascii_case("a") && vowel)
+                    || (w[0].eq_ignore_ascii_case("an")
+                        && !vowel
+                        && !next.starts_with(['u', 'h'])
+                        && !next.is_empty())
+            })
+            .count()
+    };
+    if disagree(&words) > disagree(&before_words) {
+        problems.push("articles disagree".into());
+    }
+    problems
+}
+
+#[test]
+fn preferred_fixes_relint_clean_and_stay_tidy() {
+    let Some(items) = dev_set() else { return };
+    let linter = Linter::default_packs();
+    let mut failures = Vec::new();
+    let mut fixed_items = 0;
+    for it in &items {
+        let text = it["text"].as_str().unwrap();
+        let format = match it["format"].as_str().unwrap_or("txt") {
+            "md" => Format::Markdown,
+            "html" => Format::Html,
+            _ => Format::Text,
+        };
+        let kind = Kind::from_id(it["kind"].as_str().unwrap_or("reply")).unwrap_or_default();
+        let settings = FileSettings {
+            format,
+            kind,
+            ..Default::default()
+        };
+        let before = linter.lint(text, &settings).unwrap();
+        let fixed_rules: Vec<_> = before
+            .findings
+            .iter()
+            .filter(|f| f.preferred_fix().is_some())
+            .map(|f| f.rule.clone())
+            .collect();
+        if fixed_rules.is_empty() {
+            continue;
+        }
+        fixed_items += 1;
+        let (after, _) = fix::fix_all(&linter, text, &settings, 4).unwrap();
+        let again = linter.lint(&after, &settings).unwrap();
+        // Placeholders survive byte for byte.
+        for ph in text
+            .match_indices("{{")
+            .map(|(i, _)| &text[i..i + text[i..].find("}}").map_or(2, |e| e + 2)])
+        {
+            if !after.contains(ph) {
+                failures.push(format!("{}: placeholder {ph} lost", it["id"]));
+            }
+        }
+        for f in &again.findings {
+            // A rule fixed once must not fire again on the fixed text (engine
+            // insertions may not satisfy every density rule, so only rules that were fixed count).
+            if fixed_rules.contains(&f.rule) && f.preferred_fix().is_some() {
+                failures.push(format!(
+                    "{}: {} fires again after its fix: {:?}",
+                    it["id"], f.rule, after
+                ));
+            }
+        }
+        for p in untidy(text, &after) {
+            failures.push(format!("{}: {p}: {:?} -> {:?}", it["id"], text, after));
+        }
+    }
+    assert!(
+        fixed_items > 20,
+        "only {fixed_items} dev items had a preferred fix"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
