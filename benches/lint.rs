@@ -142,3 +142,9 @@ fn kb_corpus_with_extra_rules(b: Bencher, extra: usize) {
             .sum::<usize>()
     });
 }
+
+/// Compiling the default packs (start-up cost of the CLI and the server).
+#[divan::bench(sample_count = 20)]
+fn compile_default_packs() -> usize {
+    tactful::engine::Engine::default_packs().rules().len()
+}

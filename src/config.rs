@@ -411,6 +411,8 @@ pub fn discover(path: &Path) -> Option<PathBuf> {
 #[derive(Default)]
 pub struct ConfigCache {
     map: Mutex<HashMap<Option<PathBuf>, Arc<Resolved>>>,
+    /// Folder → the config governing it (discovery costs a stat per ancestor).
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl ConfigCache {
@@ -421,7 +423,24 @@ impl ConfigCache {
     /// The resolved config for a file (defaults when none is found).
     pub fn for_file(&self, file: &Path) -> Result<Arc<Resolved>, ConfigError> {
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        let key = discover(&abs);
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let known = self
+            .dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&dir)
+            .cloned();
+        let key = match known {
+            Some(k) => k,
+            None => {
+                let k = discover(&abs);
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(dir, k.clone());
+                k
+            }
+        };
         if let Some(r) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(r.clone());
         }
@@ -439,6 +458,7 @@ impl ConfigCache {
     /// Forgets every cached config (after a config or pack changed).
     pub fn clear(&self) {
         self.map.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.dirs.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 

@@ -27,9 +27,24 @@ impl Summary {
                 Severity::Hint => 1.0,
             };
         }
-        let words = text.split_whitespace().count().max(1) as f64;
+        let words = word_count(text).max(1) as f64;
         let scale = (words / 250.0).max(1.0);
         let score = (100.0 - penalty / scale).clamp(0.0, 100.0).round() as u8;
         Summary { counts, score }
     }
+}
+
+/// Words in a text: runs of non-whitespace bytes (ASCII whitespace splits;
+/// fast, and close enough for scaling a score).
+pub fn word_count(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+    }
+    n
 }

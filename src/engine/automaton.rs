@@ -65,65 +65,60 @@ pub struct Anchor {
 /// Chooses the anchors of a pattern: the run of consecutive mandatory
 /// literal elements whose shortest expansion is longest.
 pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
-    let mut best: Option<(usize, Vec<Anchor>)> = None;
-    let mut i = 0;
-    while i < elems.len() {
-        if literal_forms(&elems[i]).is_none() {
-            i += 1;
-            continue;
-        }
-        // Grow a run from i.
-        let mut acc: Vec<(String, bool)> = vec![(String::new(), false)];
-        let mut j = i;
-        while j < elems.len() {
-            let Some(forms) = literal_forms(&elems[j]) else {
-                break;
-            };
-            if acc.iter().any(|(_, p)| *p) {
+    // Each element's literal forms, computed once.
+    let forms_of: Vec<Option<Vec<(String, bool)>>> = elems.iter().map(literal_forms).collect();
+    let mut best: Option<(usize, usize, usize)> = None;
+    for i in 0..elems.len() {
+        // Grow a run from i, scoring it by its shortest expansion and how many
+        // expansions it has (strings are built only for the winner).
+        let (mut min_len, mut count, mut ends_in_prefix) = (0usize, 1usize, false);
+        for (j, forms) in forms_of.iter().enumerate().skip(i) {
+            let Some(forms) = forms else { break };
+            if ends_in_prefix {
                 break;
             }
-            let mut next = Vec::new();
-            for (a, _) in &acc {
-                for (f, p) in &forms {
-                    next.push((
+            count = count.saturating_mul(forms.len());
+            if count > MAX_EXPANSION {
+                break;
+            }
+            min_len += forms.iter().map(|(f, _)| f.len()).min().unwrap_or(0) + usize::from(j > i);
+            ends_in_prefix = forms.iter().any(|(_, p)| *p);
+            let score = min_len * 4 / (1 + count.ilog2() as usize);
+            if best.is_none_or(|(b, _, _)| score > b) {
+                best = Some((score, i, j + 1));
+            }
+        }
+    }
+    let (_, i, j) = best.ok_or_else(|| {
+        "has no literal word to anchor on (add at least one plain word that must be present)"
+            .to_string()
+    })?;
+    // Expand the best run into its anchor texts.
+    let mut acc: Vec<(String, bool)> = vec![(String::new(), false)];
+    for forms in forms_of[i..j].iter().flatten() {
+        acc = acc
+            .iter()
+            .flat_map(|(a, _)| {
+                forms.iter().map(move |(f, p)| {
+                    (
                         if a.is_empty() {
                             f.clone()
                         } else {
                             format!("{a} {f}")
                         },
                         *p,
-                    ));
-                }
-            }
-            if next.len() > MAX_EXPANSION {
-                break;
-            }
-            acc = next;
-            j += 1;
-            // Score the run i..j.
-            let score = acc.iter().map(|(s, _)| s.len()).min().unwrap_or(0) * 4
-                / (1 + acc.len().ilog2() as usize);
-            if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                let anchors = acc
-                    .iter()
-                    .map(|(s, p)| Anchor {
-                        text: if *p {
-                            format!(" {s}")
-                        } else {
-                            format!(" {s} ")
-                        },
-                        elem: i,
-                    })
-                    .collect();
-                best = Some((score, anchors));
-            }
-        }
-        i += 1;
+                    )
+                })
+            })
+            .collect();
     }
-    best.map(|(_, a)| a).ok_or_else(|| {
-        "has no literal word to anchor on (add at least one plain word that must be present)"
-            .to_string()
-    })
+    Ok(acc
+        .into_iter()
+        .map(|(s, p)| Anchor {
+            text: if p { format!(" {s}") } else { format!(" {s} ") },
+            elem: i,
+        })
+        .collect())
 }
 
 /// The automaton: anchor texts → (pattern id, anchor element).
@@ -159,6 +154,7 @@ impl Automaton {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&texts)
             .expect("anchor automaton builds");
         Automaton { ac, owners }

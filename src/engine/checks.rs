@@ -33,9 +33,41 @@ fn sentence_case(run: &str, keep_first: bool) -> String {
     }
 }
 
+/// A check rule's limits and word lists, read from its params once when the
+/// engine is compiled (never per segment).
+#[derive(Debug, Clone, Default)]
+pub struct CheckParams {
+    pub min_words: usize,
+    pub min_letters: usize,
+    pub single_word_min_letters: usize,
+    /// Upper-cased words never counted as shouting (acronyms, product names).
+    pub allow: std::collections::HashSet<String>,
+    pub max_sentence_words: usize,
+    pub max_paragraph_words: usize,
+    pub max: usize,
+}
+
+impl CheckParams {
+    pub fn of(rule: &Rule) -> CheckParams {
+        CheckParams {
+            min_words: rule.param_usize("min_words", 2).max(1),
+            min_letters: rule.param_usize("min_letters", 6),
+            single_word_min_letters: rule.param_usize("single_word_min_letters", 0),
+            allow: rule
+                .param_strings("allow")
+                .iter()
+                .map(|s| s.to_uppercase())
+                .collect(),
+            max_sentence_words: rule.param_usize("max_sentence_words", 40),
+            max_paragraph_words: rule.param_usize("max_paragraph_words", 150),
+            max: rule.param_usize("max", 2),
+        }
+    }
+}
+
 /// Checks that look at one segment.
 pub fn local(
-    _engine: &Engine,
+    engine: &Engine,
     ri: u32,
     rule: &Rule,
     site: &Site,
@@ -46,20 +78,26 @@ pub fn local(
     let seg = site.seg;
     match rule.check {
         Some(Check::AllCaps) => {
-            let min_words = rule.param_usize("min_words", 2).max(1);
-            let min_letters = rule.param_usize("min_letters", 6);
-            let single = rule.param_usize("single_word_min_letters", 0);
-            let allow: Vec<String> = rule
-                .param_strings("allow")
-                .iter()
-                .map(|s| s.to_uppercase())
-                .collect();
+            let params = &engine.check_params[ri as usize];
+            let (min_words, min_letters, single) = (
+                params.min_words,
+                params.min_letters,
+                params.single_word_min_letters,
+            );
+            let allow = &params.allow;
             let is_caps = |i: usize| {
                 let t = &toks.tokens[i];
                 if t.kind != TokenKind::Word || t.quoted {
                     return false;
                 }
                 let w = &seg.text[t.span.clone()];
+                // Cheap test first: most words are not upper case.
+                let mut cs = w.chars();
+                if !cs.next().is_some_and(char::is_uppercase)
+                    || !cs.next().is_some_and(char::is_uppercase)
+                {
+                    return false;
+                }
                 // Code-like neighbours: SUM(, CTRL+C, MY_VAR, HTTP/2, A=B.
                 let before = seg.text[..t.span.start].chars().next_back();
                 let after = seg.text[t.span.end..].chars().next();
@@ -70,7 +108,7 @@ pub fn local(
                 w.chars().count() >= 2
                     && !code_like
                     && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
-                    && !allow.iter().any(|a| a == w)
+                    && !allow.contains(w)
             };
             let mut i = 0;
             while i < toks.tokens.len() {
@@ -153,8 +191,9 @@ pub fn local(
             }
         }
         Some(Check::WallOfText) => {
-            let max_sentence = rule.param_usize("max_sentence_words", 40);
-            let max_paragraph = rule.param_usize("max_paragraph_words", 150);
+            let params = &engine.check_params[ri as usize];
+            let (max_sentence, max_paragraph) =
+                (params.max_sentence_words, params.max_paragraph_words);
             let mut flagged_paragraph = false;
             let para_words = toks
                 .tokens

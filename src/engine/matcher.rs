@@ -10,7 +10,7 @@ use crate::rules::pattern::{Elem, WordTest};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
     pub tokens: Range<usize>,
-    pub captures: Vec<(String, usize)>,
+    pub captures: Vec<(std::sync::Arc<str>, usize)>,
 }
 
 fn word_ok(tests: &[WordTest], w: &str) -> bool {
@@ -23,7 +23,7 @@ struct Ctx<'a> {
     limit: usize,
     /// First token of the sentence.
     floor: usize,
-    caps: Vec<(String, usize)>,
+    caps: Vec<(std::sync::Arc<str>, usize)>,
 }
 
 /// Tries `elems[ei..]` at token `ti`, then `k` with the end. Returns the end
@@ -272,6 +272,6 @@ mod tests {
         let t = tokenize("you simply forgot to enter the code");
         let p = parse("you simply? forgot to {verb}").unwrap();
         let mt = match_at(&t, &p.elems, 0).unwrap();
-        assert_eq!(mt.captures, vec![("verb".to_string(), 4)]);
+        assert_eq!(mt.captures, vec![(std::sync::Arc::from("verb"), 4)]);
     }
 }

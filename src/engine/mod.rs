@@ -46,6 +46,8 @@ pub struct Engine {
     /// Param keys of check rules, indexed by `Owner::Param`'s second field.
     param_keys: Vec<&'static str>,
     allow: Vec<Pattern>,
+    /// Per rule (by index): its check's params, compiled once.
+    check_params: Vec<checks::CheckParams>,
     /// Rules whose engine check looks at one segment.
     local_checks: Vec<u32>,
     /// Rules whose engine check looks at the whole document.
@@ -194,6 +196,16 @@ impl Engine {
                 )
             })
             .collect();
+        let check_params = rules
+            .iter()
+            .map(|r| {
+                if r.check.is_some() {
+                    checks::CheckParams::of(r)
+                } else {
+                    Default::default()
+                }
+            })
+            .collect();
         Ok(Engine {
             rules,
             by_id,
@@ -201,6 +213,7 @@ impl Engine {
             automaton,
             param_keys: PARAM_KEYS.to_vec(),
             allow,
+            check_params,
             local_checks,
             document_checks,
         })

@@ -64,7 +64,7 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
             let after = &rest[s + 1..];
             let e = after.find('}')?;
             let name = &after[..e];
-            let (_, ti) = mt.captures.iter().find(|(n, _)| n == name)?;
+            let (_, ti) = mt.captures.iter().find(|(n, _)| n.as_ref() == name)?;
             let (cr, _) = token_source(site, *ti..*ti + 1);
             rep.push_str(&src[cr]);
             rest = &after[e + 1..];

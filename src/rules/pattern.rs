@@ -30,7 +30,7 @@ pub enum Elem {
     Placeholder,
     /// A captured word or placeholder, optionally constrained.
     Capture {
-        name: String,
+        name: std::sync::Arc<str>,
         only: Option<Vec<WordTest>>,
     },
     /// 0..=n words, placeholders or commas.
@@ -295,7 +295,7 @@ fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
             )));
         }
         return Ok(Elem::Capture {
-            name: name.to_string(),
+            name: name.into(),
             only,
         });
     }
@@ -344,7 +344,7 @@ pub fn parse(pattern: &str) -> Result<Pattern, PatternError> {
 pub fn capture_names(elems: &[Elem], out: &mut Vec<String>) {
     for e in elems {
         match e {
-            Elem::Capture { name, .. } => out.push(name.clone()),
+            Elem::Capture { name, .. } => out.push(name.to_string()),
             Elem::Group(alts) => alts.iter().for_each(|a| capture_names(a, out)),
             Elem::Optional(e) => capture_names(std::slice::from_ref(e.as_ref()), out),
             _ => {}
