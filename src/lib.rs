@@ -11,13 +11,17 @@
 //! - [`lint`]: the facade every adapter calls.
 //! - [`cli`] and [`lsp`]: adapters; they convert types and nothing else.
 
+pub mod actions;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod explain;
 pub mod fix;
+pub mod incremental;
 pub mod lint;
 pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod score;
 pub mod source;
+pub mod text_document;

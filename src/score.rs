@@ -16,6 +16,12 @@ impl Summary {
     /// (error 12, warning 6, info 3, hint 1), scaled down for long documents
     /// (the penalty is divided by words/250 once a document passes 250 words).
     pub fn of(findings: &[Finding], text: &str) -> Summary {
+        Summary::of_words(findings, word_count(text))
+    }
+
+    /// [`Summary::of`] with the word count already known (the language
+    /// server sums it per block instead of rescanning a large document).
+    pub fn of_words(findings: &[Finding], words: usize) -> Summary {
         let mut counts = BTreeMap::new();
         let mut penalty = 0.0f64;
         for f in findings {
@@ -27,7 +33,7 @@ impl Summary {
                 Severity::Hint => 1.0,
             };
         }
-        let words = word_count(text).max(1) as f64;
+        let words = words.max(1) as f64;
         let scale = (words / 250.0).max(1.0);
         let score = (100.0 - penalty / scale).clamp(0.0, 100.0).round() as u8;
         Summary { counts, score }

@@ -14,13 +14,25 @@ use super::{FailOn, OutputFormat};
 use crate::config::{ConfigCache, ConfigError};
 use crate::model::Severity;
 
+#[derive(clap::Args, Debug)]
 pub struct Options {
     pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
+    /// The file name to use for text read from stdin (decides format, kind and config).
+    #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
+    /// Exit 1 when a finding of this severity or worse exists.
+    #[arg(long, value_enum, default_value = "warning")]
     pub fail_on: FailOn,
+    /// Exit 1 when there are more than this many warnings.
+    #[arg(long)]
     pub max_warnings: Option<usize>,
+    /// Files larger than this many bytes are reported as errors, not linted.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
     pub max_file_size: u64,
+    /// Never show the progress bar.
+    #[arg(long)]
     pub no_progress: bool,
 }
 

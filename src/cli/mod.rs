@@ -42,26 +42,7 @@ pub enum FailOn {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lint files or folders (default: the current folder); `-` reads stdin.
-    Check {
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "human")]
-        format: OutputFormat,
-        /// The file name to use for text read from stdin (decides format, kind and config).
-        #[arg(long)]
-        stdin_filename: Option<PathBuf>,
-        /// Exit 1 when a finding of this severity or worse exists.
-        #[arg(long, value_enum, default_value = "warning")]
-        fail_on: FailOn,
-        /// Exit 1 when there are more than this many warnings.
-        #[arg(long)]
-        max_warnings: Option<usize>,
-        /// Files larger than this many bytes are reported as errors, not linted.
-        #[arg(long, default_value_t = 16 * 1024 * 1024)]
-        max_file_size: u64,
-        /// Never show the progress bar.
-        #[arg(long)]
-        no_progress: bool,
-    },
+    Check(check::Options),
     /// Apply the preferred fixes: show a diff (default) or write files atomically.
     Fix {
         paths: Vec<PathBuf>,
@@ -115,23 +96,7 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check {
-            paths,
-            format,
-            stdin_filename,
-            fail_on,
-            max_warnings,
-            max_file_size,
-            no_progress,
-        } => check::run(check::Options {
-            paths,
-            format,
-            stdin_filename,
-            fail_on,
-            max_warnings,
-            max_file_size,
-            no_progress,
-        }),
+        Command::Check(opts) => check::run(opts),
         Command::Fix {
             paths,
             diff: _,

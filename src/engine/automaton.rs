@@ -54,6 +54,25 @@ fn literal_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
     }
 }
 
+/// Words so common that an anchor made of them alone would wake the
+/// verifier on most sentences.
+const COMMON: &[&str] = &[
+    "a", "an", "the", "to", "of", "in", "on", "at", "by", "for", "with", "from", "and", "or",
+    "but", "is", "are", "be", "was", "were", "am", "been", "it", "this", "that", "these", "those",
+    "as", "you", "your", "we", "our", "us", "i", "me", "my", "they", "them", "their", "he", "she",
+    "not", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should",
+    "may", "if", "when", "what", "so", "there", "all", "any", "no", "one", "up", "out", "about",
+    "into", "more", "than", "then", "also", "which", "who", "how",
+];
+
+/// How much an anchor word narrows the search: common words count little,
+/// longer words more. Words of an alternative phrase add up.
+fn selectivity(form: &str) -> usize {
+    form.split(' ')
+        .map(|w| if COMMON.contains(&w) { 1 } else { w.len() + 2 })
+        .sum()
+}
+
 /// One anchor of a pattern: the text searched for and the index of the
 /// pattern element its first word stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,9 +100,10 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
             if count > MAX_EXPANSION {
                 break;
             }
-            min_len += forms.iter().map(|(f, _)| f.len()).min().unwrap_or(0) + usize::from(j > i);
+            min_len += forms.iter().map(|(f, _)| selectivity(f)).min().unwrap_or(0);
             ends_in_prefix = forms.iter().any(|(_, p)| *p);
-            let score = min_len * 4 / (1 + count.ilog2() as usize);
+            // Fewer alternatives are better, but a rare word beats a common one.
+            let score = (min_len * 8 + 1) * 2 / (2 + count.ilog2() as usize);
             if best.is_none_or(|(b, _, _)| score > b) {
                 best = Some((score, i, j + 1));
             }

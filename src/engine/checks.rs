@@ -11,14 +11,7 @@ use crate::rules::{Check, Rule};
 use crate::source::SourceDoc;
 
 fn finding(rule: &Rule, range: Range<usize>, fixes: Vec<Fix>) -> Finding {
-    Finding {
-        rule: rule.id.clone(),
-        category: rule.category,
-        severity: rule.severity,
-        range,
-        message: rule.message.clone(),
-        fixes,
-    }
+    rule.finding(range, fixes)
 }
 
 fn sentence_case(run: &str, keep_first: bool) -> String {

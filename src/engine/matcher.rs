@@ -198,17 +198,10 @@ pub fn match_at(toks: &Tokens, elems: &[Elem], start: usize) -> Option<Match> {
     })
 }
 
-/// Every match of `elems` inside token range `within` (used for guards).
-pub fn find_in(toks: &Tokens, elems: &[Elem], within: Range<usize>) -> Vec<Match> {
-    let mut out = Vec::new();
-    for s in within.clone() {
-        if let Some(mt) = match_at(toks, elems, s) {
-            if mt.tokens.end <= within.end + 1 {
-                out.push(mt);
-            }
-        }
-    }
-    out
+/// Every match of `elems` starting at a token in `starts` (used for guards;
+/// a match never leaves its sentence).
+pub fn find_in(toks: &Tokens, elems: &[Elem], starts: Range<usize>) -> Vec<Match> {
+    starts.filter_map(|s| match_at(toks, elems, s)).collect()
 }
 
 #[cfg(test)]

@@ -373,25 +373,24 @@ impl Engine {
         }
         let sentence = toks.sentences[toks.tokens[mt.tokens.start].sentence as usize].clone();
         let overlaps = |m: &Match| m.tokens.start < mt.tokens.end && mt.tokens.start < m.tokens.end;
-        if rule.unless.iter().any(|p| {
-            matcher::find_in(toks, &p.elems, sentence.clone())
+        // A guard overlapping the match starts no earlier than its widest
+        // reach before the match, and before the match ends.
+        let window = |p: &Pattern| {
+            let reach = rules::pattern::seq_width(&p.elems).1;
+            mt.tokens.start.saturating_sub(reach).max(sentence.start)
+                ..mt.tokens.end.min(sentence.end)
+        };
+        let overlapped_by = |p: &Pattern| {
+            matcher::find_in(toks, &p.elems, window(p))
                 .iter()
                 .any(overlaps)
-        }) {
+        };
+        if rule.unless.iter().any(overlapped_by) || self.allow.iter().any(overlapped_by) {
             return true;
         }
-        if rule
-            .unless_sentence
+        rule.unless_sentence
             .iter()
             .any(|p| !matcher::find_in(toks, &p.elems, sentence.clone()).is_empty())
-        {
-            return true;
-        }
-        self.allow.iter().any(|p| {
-            matcher::find_in(toks, &p.elems, sentence.clone())
-                .iter()
-                .any(overlaps)
-        })
     }
 
     fn finding(&self, site: &rewrite::Site, rule: &Rule, mt: &Match) -> Finding {
@@ -410,14 +409,7 @@ impl Engine {
                 });
             }
         }
-        Finding {
-            rule: rule.id.clone(),
-            category: rule.category,
-            severity: rule.severity,
-            range,
-            message: rule.message.clone(),
-            fixes,
-        }
+        rule.finding(range, fixes)
     }
 
     /// Document-level checks, then directives; returns every finding sorted.

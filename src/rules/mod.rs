@@ -73,6 +73,22 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A finding of this rule at a source range.
+    pub fn finding(
+        &self,
+        range: std::ops::Range<usize>,
+        fixes: Vec<crate::model::Fix>,
+    ) -> crate::model::Finding {
+        crate::model::Finding {
+            rule: self.id.clone(),
+            category: self.category,
+            severity: self.severity,
+            range,
+            message: self.message.clone(),
+            fixes,
+        }
+    }
+
     pub fn applies_to(&self, kind: Kind) -> bool {
         self.kinds.contains(&kind)
     }

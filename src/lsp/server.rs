@@ -1,0 +1,900 @@
+//! The LSP methods: lifecycle and capability negotiation, document sync,
+//! diagnostics (push and pull), code actions, hover, code lens, configuration
+//! and watched files. Each handler converts, calls the core, converts back.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspServiceBuilder};
+
+use crate::actions::{self, CommentSyntax};
+use crate::incremental::IncrementalLint;
+use crate::text_document::{Encoding, TextDocument};
+
+use super::documents::{self, Analysis, Documents};
+use super::workspace::{LspSettings, Workspace};
+use super::{from_proto, to_proto};
+
+/// How long a handler waits on the client (configuration, registration) or
+/// on a lint of the current version.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+const ANALYSIS_TIMEOUT: Duration = Duration::from_secs(10);
+
+const CMD_TURN_OFF: &str = "tactful.turnOffRule";
+const CMD_SHOW_SUMMARY: &str = "tactful.showSummary";
+
+/// What the client said it can do, fixed at `initialize`.
+#[derive(Debug, Default, Clone)]
+struct ClientCaps {
+    encoding: Encoding,
+    pull_diagnostics: bool,
+    code_lens: bool,
+    configuration: bool,
+    watch_registration: bool,
+    document_changes: bool,
+    create_files: bool,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+struct State {
+    docs: Documents,
+    workspace: Workspace,
+    caps: OnceLock<ClientCaps>,
+    /// Config files that currently show an error diagnostic.
+    config_errors: std::sync::Mutex<Vec<Uri>>,
+    shut_down: AtomicBool,
+    test_hooks: bool,
+}
+
+impl State {
+    fn caps(&self) -> ClientCaps {
+        self.caps.get().cloned().unwrap_or_default()
+    }
+}
+
+/// Registers the custom methods next to the standard ones.
+pub fn build(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
+    builder
+        .custom_method("tactful/debug/document", Backend::debug_document)
+        .custom_method("tactful/debug/panic", Backend::debug_panic)
+        .custom_method(super::framing::INVALID_MESSAGE, Backend::invalid_message)
+}
+
+fn invalid_params(message: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: message.into().into(),
+        data: None,
+    }
+}
+
+fn content_modified() -> Error {
+    Error {
+        code: ErrorCode::ContentModified,
+        message: "the document changed or is still being linted".into(),
+        data: None,
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        let backend = Backend {
+            client,
+            state: Arc::new(State {
+                docs: Documents::default(),
+                workspace: Workspace::new(),
+                caps: OnceLock::new(),
+                config_errors: std::sync::Mutex::new(Vec::new()),
+                shut_down: AtomicBool::new(false),
+                test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
+            }),
+        };
+        // Compile the default packs while the client is still initializing.
+        let state = backend.state.clone();
+        tokio::task::spawn_blocking(move || {
+            state.workspace.default_linter();
+        });
+        backend
+    }
+
+    /// Starts the lint worker of a freshly opened document.
+    fn spawn_worker(&self, uri: Uri, mut wake: tokio::sync::watch::Receiver<u64>) {
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let mut cache = IncrementalLint::new();
+            loop {
+                wake.borrow_and_update();
+                let Some(job) = state.docs.job(&uri) else {
+                    return;
+                };
+                let caps = state.caps();
+                let st = state.clone();
+                let run = tokio::task::spawn_blocking(move || {
+                    let config = st.workspace.for_document(job.path.as_deref(), job.format);
+                    let analysis = documents::analyze(&mut cache, job, config, caps.encoding);
+                    (cache, analysis)
+                })
+                .await;
+                if state.workspace.take_errors_changed() {
+                    publish_config_errors(&state, &client).await;
+                }
+                match run {
+                    Ok((c, mut analysis)) => {
+                        cache = c;
+                        let version = analysis.version;
+                        // Pushed diagnostics are not kept (code actions
+                        // convert the few they need again).
+                        let diagnostics = if caps.pull_diagnostics {
+                            Vec::new()
+                        } else {
+                            std::mem::take(&mut analysis.diagnostics)
+                        };
+                        if state.docs.store(&uri, Arc::new(analysis)) && !caps.pull_diagnostics {
+                            client
+                                .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                                .await;
+                        }
+                    }
+                    Err(e) => {
+                        cache = IncrementalLint::new();
+                        client
+                            .log_message(
+                                MessageType::ERROR,
+                                format!("tactful: linting {} failed: {e}", uri.as_str()),
+                            )
+                            .await;
+                    }
+                }
+                if wake.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// The analysis of the current version of a document, or an error response.
+    async fn analysis(&self, uri: &Uri) -> Result<Arc<Analysis>> {
+        if self.state.docs.version(uri).is_none() {
+            return Err(invalid_params(format!(
+                "{} is not an open document",
+                uri.as_str()
+            )));
+        }
+        self.state
+            .docs
+            .current(uri, ANALYSIS_TIMEOUT)
+            .await
+            .ok_or_else(content_modified)
+    }
+
+    async fn pull_configuration(&self) {
+        if !self.state.caps().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("tactful".to_string()),
+        }];
+        match tokio::time::timeout(CLIENT_TIMEOUT, self.client.configuration(items)).await {
+            Ok(Ok(values)) => {
+                if let Some(v) = values.first() {
+                    self.apply_settings(v).await;
+                }
+            }
+            Ok(Err(e)) => {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("tactful: workspace/configuration failed: {e}"),
+                    )
+                    .await;
+            }
+            Err(_) => {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        "tactful: the client did not answer workspace/configuration in time",
+                    )
+                    .await;
+            }
+        }
+    }
+
+    /// Takes new LSP settings; re-lints when they changed.
+    async fn apply_settings(&self, value: &Value) {
+        match LspSettings::from_json(value) {
+            Ok(settings) => {
+                if self.state.workspace.set_lsp_settings(settings) {
+                    self.relint_all().await;
+                }
+            }
+            Err(e) => {
+                self.client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("tactful: invalid settings ({e}); the previous ones stay in force"),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    async fn relint_all(&self) {
+        self.state.docs.wake_all();
+        if self.state.caps().pull_diagnostics {
+            let _ =
+                tokio::time::timeout(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
+                    .await;
+        }
+        if self.state.caps().code_lens {
+            let _ = tokio::time::timeout(CLIENT_TIMEOUT, self.client.code_lens_refresh()).await;
+        }
+    }
+
+    /// The config file for a document: the one governing it, else a new
+    /// `tactful.toml` at its workspace root (or next to it).
+    fn config_target(&self, path: &Path) -> (PathBuf, bool) {
+        if let Some(file) = self.state.workspace.config_file(path) {
+            return (file, true);
+        }
+        let dir = self
+            .state
+            .workspace
+            .root_of(path)
+            .or_else(|| path.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        (dir.join("tactful.toml"), false)
+    }
+
+    /// "Turn off <rule> in tactful.toml" for a document at `path`.
+    fn turn_off_action(&self, path: &Path, rule: &str, diag: &Diagnostic) -> Option<CodeAction> {
+        let caps = self.state.caps();
+        let (config, exists) = self.config_target(path);
+        let config_uri = Uri::from_file_path(&config)
+            .or_else(|| format!("file://{}", config.display()).parse::<Uri>().ok())?;
+        let title = format!("Turn off {rule} in {}", file_name(&config));
+        let diagnostics = Some(vec![diag.clone()]);
+        let open = self.state.docs.snapshot(&config_uri);
+        let existing = match &open {
+            Some(doc) => Some(doc.rope().to_string()),
+            None if exists => std::fs::read_to_string(&config).ok(),
+            None => None,
+        };
+        if exists && existing.is_none() {
+            return None;
+        }
+        let edit = actions::turn_off_in_config(existing.as_deref(), rule);
+        let doc = TextDocument::new(existing.as_deref().unwrap_or(""), 0);
+        let text_edit = to_proto::text_edit(&doc, &edit, caps.encoding);
+        if exists || open.is_some() {
+            let version = open.as_ref().map(TextDocument::version);
+            let ws = to_proto::workspace_edit(
+                &config_uri,
+                version,
+                vec![text_edit],
+                caps.document_changes,
+            );
+            return Some(to_proto::code_action(
+                title,
+                CodeActionKind::QUICKFIX,
+                diagnostics,
+                Some(ws),
+                None,
+                false,
+            ));
+        }
+        if caps.document_changes && caps.create_files {
+            let ws = WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Operations(vec![
+                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                        uri: config_uri.clone(),
+                        options: Some(CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    })),
+                    DocumentChangeOperation::Edit(TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri: config_uri,
+                            version: None,
+                        },
+                        edits: vec![OneOf::Left(text_edit)],
+                    }),
+                ])),
+                ..WorkspaceEdit::default()
+            };
+            return Some(to_proto::code_action(
+                title,
+                CodeActionKind::QUICKFIX,
+                diagnostics,
+                Some(ws),
+                None,
+                false,
+            ));
+        }
+        // The client cannot create files: the server writes it on command.
+        let command = Command {
+            title: title.clone(),
+            command: CMD_TURN_OFF.to_string(),
+            arguments: Some(vec![json!(config.display().to_string()), json!(rule)]),
+        };
+        Some(to_proto::code_action(
+            title,
+            CodeActionKind::QUICKFIX,
+            diagnostics,
+            None,
+            Some(command),
+            false,
+        ))
+    }
+
+    /// Re-reads configuration after a config or rule file changed, reports
+    /// config errors on their files and re-lints every open document.
+    async fn reload_config(&self) {
+        self.state.workspace.invalidate();
+        let st = self.state.clone();
+        let paths = self.state.docs.paths();
+        let _ = tokio::task::spawn_blocking(move || {
+            for p in paths {
+                st.workspace.for_document(Some(&p), None);
+            }
+        })
+        .await;
+        if self.state.workspace.take_errors_changed() {
+            self.publish_config_errors().await;
+        }
+        self.relint_all().await;
+    }
+
+    async fn publish_config_errors(&self) {
+        publish_config_errors(&self.state, &self.client).await;
+    }
+
+    /// Answers a malformed message (see `framing`) with its JSON-RPC error.
+    async fn invalid_message(&self, params: Value) -> Result<Value> {
+        let code = params.get("code").and_then(Value::as_i64).unwrap_or(-32600);
+        Err(Error::new(ErrorCode::from(code)))
+    }
+
+    async fn debug_document(&self, params: TextDocumentIdentifier) -> Result<Value> {
+        if !self.state.test_hooks {
+            return Err(Error::method_not_found());
+        }
+        let doc = self
+            .state
+            .docs
+            .snapshot(&params.uri)
+            .ok_or_else(|| invalid_params("not open"))?;
+        let work = self.state.docs.latest(&params.uri).map(|a| {
+            json!({
+                "version": a.version,
+                "kind": a.config.settings.kind.id(),
+                "blockMode": a.work.block_mode,
+                "blocks": a.work.blocks,
+                "lintedBytes": a.work.linted_bytes,
+            })
+        });
+        Ok(json!({"version": doc.version(), "text": doc.rope().to_string(), "lastLint": work}))
+    }
+
+    async fn debug_panic(&self) -> Result<Value> {
+        if !self.state.test_hooks {
+            return Err(Error::method_not_found());
+        }
+        panic!("test hook: panic inside a request");
+    }
+}
+
+/// Shows every config error as a diagnostic on its file at its line, and
+/// clears the files whose errors are gone.
+async fn publish_config_errors(state: &State, client: &Client) {
+    let errors = state.workspace.config_errors();
+    let mut shown: Vec<Uri> = Vec::new();
+    for e in errors {
+        let Some(uri) = Uri::from_file_path(&e.path) else {
+            continue;
+        };
+        let diag = to_proto::config_error(e.line, e.column, &e.message);
+        client
+            .publish_diagnostics(uri.clone(), vec![diag], None)
+            .await;
+        shown.push(uri);
+    }
+    let previous = {
+        let mut prev = state
+            .config_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *prev, shown.clone())
+    };
+    for uri in previous {
+        if !shown.contains(&uri) {
+            client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tactful.toml".to_string())
+}
+
+fn is_config_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::config::FILE_NAMES.contains(&n) || n.ends_with(".toml"))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let c = &params.capabilities;
+        let text = c.text_document.as_ref();
+        let ws = c.workspace.as_ref();
+        let ws_edit = ws.and_then(|w| w.workspace_edit.as_ref());
+        let init_opts = params.initialization_options.clone().unwrap_or(Value::Null);
+        let force_push = init_opts
+            .get("diagnosticMode")
+            .and_then(Value::as_str)
+            .is_some_and(|m| m == "push");
+        let caps = ClientCaps {
+            encoding: from_proto::negotiate_encoding(
+                c.general
+                    .as_ref()
+                    .and_then(|g| g.position_encodings.as_deref()),
+            ),
+            pull_diagnostics: !force_push && text.is_some_and(|t| t.diagnostic.is_some()),
+            code_lens: text.is_some_and(|t| t.code_lens.is_some()),
+            configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
+            watch_registration: ws
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            document_changes: ws_edit.and_then(|e| e.document_changes).unwrap_or(false),
+            create_files: ws_edit
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+        };
+        let _ = self.state.caps.set(caps.clone());
+
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| from_proto::file_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(root) = params.root_uri.as_ref().and_then(from_proto::file_path) {
+                roots.push(root);
+            }
+        }
+        self.state.workspace.set_roots(roots.clone());
+        // Load each folder's config while the client finishes initializing.
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            for root in roots {
+                state.workspace.warm(&root);
+            }
+        });
+        if let Err(e) = LspSettings::from_json(&init_opts).map(|s| {
+            self.state.workspace.set_lsp_settings(s);
+        }) {
+            self.client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("tactful: invalid initializationOptions ({e})"),
+                )
+                .await;
+        }
+
+        let capabilities = ServerCapabilities {
+            position_encoding: Some(to_proto::encoding(caps.encoding)),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..TextDocumentSyncOptions::default()
+                },
+            )),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new(to_proto::FIX_ALL_KIND),
+                ]),
+                resolve_provider: Some(false),
+                ..CodeActionOptions::default()
+            })),
+            code_lens_provider: caps.code_lens.then_some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            diagnostic_provider: caps.pull_diagnostics.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("tactful".to_string()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: false,
+                    ..DiagnosticOptions::default()
+                })
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: vec![CMD_TURN_OFF.to_string(), CMD_SHOW_SUMMARY.to_string()],
+                ..ExecuteCommandOptions::default()
+            }),
+            workspace: Some(WorkspaceServerCapabilities {
+                workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
+            ..ServerCapabilities::default()
+        };
+        Ok(InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo {
+                name: "tactful".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if self.state.caps().watch_registration {
+            let watchers = ["**/tactful.toml", "**/.tactful.toml", "**/*.toml"]
+                .into_iter()
+                .map(|g| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "tactful-watch-config".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            let r = tokio::time::timeout(
+                CLIENT_TIMEOUT,
+                self.client.register_capability(vec![registration]),
+            )
+            .await;
+            if !matches!(r, Ok(Ok(()))) {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        "tactful: could not register file watchers; config changes need a restart",
+                    )
+                    .await;
+            }
+        }
+        self.pull_configuration().await;
+        self.publish_config_errors().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        let format = from_proto::format(&d.language_id);
+        let path = from_proto::file_path(&d.uri);
+        let text = TextDocument::new(&d.text, d.version);
+        let wake = self.state.docs.open(d.uri.clone(), text, format, path);
+        self.spawn_worker(d.uri, wake);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let enc = self.state.caps().encoding;
+        let uri = params.text_document.uri;
+        // Applied synchronously, before any await: edits keep arrival order.
+        let outcome = self.state.docs.edit(&uri, |doc| {
+            for change in &params.content_changes {
+                match change.range {
+                    None => doc.text.replace_all(&change.text),
+                    Some(r) => doc
+                        .text
+                        .replace(from_proto::range(r), &change.text, enc)
+                        .map_err(|e| e.to_string())?,
+                }
+            }
+            doc.text.set_version(params.text_document.version);
+            Ok::<(), String>(())
+        });
+        match outcome {
+            None => {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!(
+                            "tactful: didChange for a document that is not open: {}",
+                            uri.as_str()
+                        ),
+                    )
+                    .await;
+            }
+            Some(Err(e)) => {
+                self.client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!(
+                            "tactful: an edit to {} was out of range ({e}); reopen the document",
+                            uri.as_str()
+                        ),
+                    )
+                    .await;
+            }
+            Some(Ok(())) => {}
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.state.docs.close(&uri) && !self.state.caps().pull_diagnostics {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let analysis = self.analysis(&params.text_document.uri).await?;
+        let result_id = format!("{}:{}", analysis.version, analysis.config.generation);
+        let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id,
+                },
+            })
+        } else {
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(result_id),
+                    items: analysis.diagnostics.clone(),
+                },
+            })
+        };
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let analysis = self.analysis(&p.text_document.uri).await?;
+        let enc = self.state.caps().encoding;
+        let offset = analysis
+            .doc
+            .offset(from_proto::line_col(p.position), enc)
+            .map_err(|e| invalid_params(e.to_string()))?;
+        let hits: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.range.start <= offset && offset <= f.range.end)
+            .collect();
+        let Some(first) = hits.first() else {
+            return Ok(None);
+        };
+        let engine = analysis.config.linter.engine();
+        let docs_base = analysis.config.lsp.docs_base();
+        let text = hits
+            .iter()
+            .map(|f| {
+                let doc = crate::explain::rule_doc(engine, &f.rule, docs_base.as_deref());
+                crate::explain::finding_markdown(f, &doc)
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n---\n\n");
+        let range = to_proto::range(&analysis.doc, first.range.clone(), enc);
+        Ok(Some(to_proto::hover(text, range)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let analysis = self.analysis(&uri).await?;
+        let caps = self.state.caps();
+        let enc = caps.encoding;
+        let doc = &analysis.doc;
+        let req = doc
+            .byte_range(from_proto::range(params.range), enc)
+            .map_err(|e| invalid_params(e.to_string()))?;
+        let only = params.context.only.as_deref();
+        let wants = |kind: &str| {
+            only.is_none_or(|kinds| {
+                kinds
+                    .iter()
+                    .any(|k| kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str())))
+            })
+        };
+        let version = Some(analysis.version);
+        let mut fixes = Vec::new();
+        let mut disables = Vec::new();
+        if wants(CodeActionKind::QUICKFIX.as_str()) {
+            let hits: Vec<(usize, _)> = analysis
+                .findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.range.start <= req.end && req.start <= f.range.end)
+                .collect();
+            let path_str = analysis
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let syntax = CommentSyntax::of(analysis.format, &path_str);
+            let text = (syntax.is_some() && !hits.is_empty()).then(|| doc.rope().to_string());
+            let mut seen_rules: Vec<&str> = Vec::new();
+            let docs_base = analysis.config.lsp.docs_base();
+            for (i, f) in &hits {
+                let diag = &analysis.diagnostics.get(*i).cloned().unwrap_or_else(|| {
+                    to_proto::diagnostic(f, doc, enc, &analysis.config.linter, docs_base.as_deref())
+                });
+                for fix in &f.fixes {
+                    let edits = fix
+                        .edits
+                        .iter()
+                        .map(|e| to_proto::text_edit(doc, e, enc))
+                        .collect();
+                    fixes.push(to_proto::code_action(
+                        fix.title.clone(),
+                        CodeActionKind::QUICKFIX,
+                        Some(vec![diag.clone()]),
+                        Some(to_proto::workspace_edit(
+                            &uri,
+                            version,
+                            edits,
+                            caps.document_changes,
+                        )),
+                        None,
+                        fix.preferred,
+                    ));
+                }
+                if seen_rules.contains(&&*f.rule) {
+                    continue;
+                }
+                seen_rules.push(&f.rule);
+                if let (Some(syntax), Some(text)) = (syntax, &text) {
+                    let edit = actions::disable_next_line(text, f.range.start, &f.rule, syntax);
+                    let edits = vec![to_proto::text_edit(doc, &edit, enc)];
+                    disables.push(to_proto::code_action(
+                        format!("Disable {} for this line", f.rule),
+                        CodeActionKind::QUICKFIX,
+                        Some(vec![diag.clone()]),
+                        Some(to_proto::workspace_edit(
+                            &uri,
+                            version,
+                            edits,
+                            caps.document_changes,
+                        )),
+                        None,
+                        false,
+                    ));
+                }
+                if let Some(path) = &analysis.path {
+                    disables.extend(self.turn_off_action(path, &f.rule, diag));
+                }
+            }
+        }
+        let mut out: Vec<CodeActionOrCommand> = fixes
+            .into_iter()
+            .chain(disables)
+            .map(CodeActionOrCommand::CodeAction)
+            .collect();
+        if only.is_some() && wants(to_proto::FIX_ALL_KIND) {
+            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings)
+                .iter()
+                .map(|e| to_proto::text_edit(doc, e, enc))
+                .collect();
+            if !edits.is_empty() {
+                out.push(CodeActionOrCommand::CodeAction(to_proto::code_action(
+                    "Fix all tactful issues".to_string(),
+                    CodeActionKind::new(to_proto::FIX_ALL_KIND),
+                    None,
+                    Some(to_proto::workspace_edit(
+                        &uri,
+                        version,
+                        edits,
+                        caps.document_changes,
+                    )),
+                    None,
+                    false,
+                )));
+            }
+        }
+        Ok(Some(out))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        if self.state.workspace.lsp_settings().code_lens == Some(false) {
+            return Ok(Some(Vec::new()));
+        }
+        let analysis = self.analysis(&params.text_document.uri).await?;
+        Ok(Some(
+            analysis
+                .result
+                .as_ref()
+                .map(|r| vec![to_proto::summary_lens(&r.summary)])
+                .unwrap_or_default(),
+        ))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        match params.command.as_str() {
+            CMD_SHOW_SUMMARY => Ok(None),
+            CMD_TURN_OFF => {
+                let (Some(path), Some(rule)) = (
+                    params.arguments.first().and_then(Value::as_str),
+                    params.arguments.get(1).and_then(Value::as_str),
+                ) else {
+                    return Err(invalid_params("expected [config path, rule id]"));
+                };
+                let path = PathBuf::from(path);
+                if !is_config_file(&path) {
+                    return Err(invalid_params("not a tactful config file"));
+                }
+                let existing = std::fs::read_to_string(&path).ok();
+                let edit = actions::turn_off_in_config(existing.as_deref(), rule);
+                let mut text = existing.unwrap_or_default();
+                text.replace_range(edit.range, &edit.replacement);
+                std::fs::write(&path, text).map_err(|e| Error {
+                    code: ErrorCode::InternalError,
+                    message: format!("cannot write {}: {e}", path.display()).into(),
+                    data: None,
+                })?;
+                self.reload_config().await;
+                Ok(None)
+            }
+            other => Err(invalid_params(format!("unknown command {other}"))),
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let has_section = params.settings.as_object().is_some_and(|o| !o.is_empty());
+        if has_section {
+            self.apply_settings(&params.settings).await;
+        } else {
+            self.pull_configuration().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let relevant = params
+            .changes
+            .iter()
+            .any(|c| from_proto::file_path(&c.uri).is_some_and(|p| is_config_file(&p)));
+        if relevant {
+            self.reload_config().await;
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        for f in &params.event.removed {
+            if let Some(p) = from_proto::file_path(&f.uri) {
+                self.state.workspace.remove_root(&p);
+            }
+        }
+        for f in &params.event.added {
+            if let Some(p) = from_proto::file_path(&f.uri) {
+                self.state.workspace.add_root(p);
+            }
+        }
+        self.relint_all().await;
+    }
+}

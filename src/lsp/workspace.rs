@@ -1,0 +1,339 @@
+//! Configuration as the server sees it: workspace roots, LSP settings
+//! (initializationOptions, workspace/configuration, didChangeConfiguration),
+//! `tactful.toml` per document with the last good config kept when a file
+//! breaks, and a generation counter that changes whenever any of it does.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use serde::Deserialize;
+
+use crate::config::{self, ConfigError, Resolved};
+use crate::lint::{FileSettings, Linter};
+use crate::model::{Finding, Kind, Severity};
+use crate::source::Format;
+
+/// LSP settings (the `tactful` section). They override `tactful.toml`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LspSettings {
+    /// Rule or category id → `error` | `warning` | `info` | `hint` | `off`.
+    pub severity: BTreeMap<String, String>,
+    /// Show the tone summary code lens (default true).
+    pub code_lens: Option<bool>,
+    /// Most diagnostics published for one document (default 2000); the
+    /// summary still counts every finding.
+    pub max_diagnostics: Option<usize>,
+    /// Base URL of the rule reference; a diagnostic links to
+    /// `<docsUrl>#<rule anchor>` (default: the repository's docs/rules.md).
+    pub docs_url: Option<String>,
+}
+
+impl LspSettings {
+    /// Reads settings from a JSON value: either the section itself or an
+    /// object holding a `tactful` section. Unknown keys are ignored; a value of
+    /// the wrong type yields an error message.
+    pub fn from_json(value: &serde_json::Value) -> Result<LspSettings, String> {
+        let section = value.get("tactful").unwrap_or(value);
+        if section.is_null() {
+            return Ok(LspSettings::default());
+        }
+        serde_json::from_value(section.clone()).map_err(|e| e.to_string())
+    }
+
+    /// The base URL of the rule reference.
+    pub fn docs_base(&self) -> Option<String> {
+        self.docs_url
+            .clone()
+            .or_else(crate::explain::default_docs_base)
+    }
+
+    fn apply(&self, findings: &mut Vec<Finding>) -> bool {
+        if self.severity.is_empty() {
+            return false;
+        }
+        findings.retain_mut(|f| {
+            let setting = self
+                .severity
+                .get(&*f.rule)
+                .or_else(|| self.severity.get(f.category.id()));
+            match setting.map(String::as_str) {
+                Some("off") => false,
+                Some(s) => {
+                    if let Some(sev) = Severity::from_id(s) {
+                        f.severity = sev;
+                    }
+                    true
+                }
+                None => true,
+            }
+        });
+        true
+    }
+}
+
+/// How to lint one document right now.
+#[derive(Clone)]
+pub struct DocConfig {
+    pub linter: Linter,
+    pub settings: FileSettings,
+    pub lsp: Arc<LspSettings>,
+    /// Changes whenever anything above may have changed.
+    pub generation: u64,
+}
+
+impl DocConfig {
+    /// Applies LSP-level overrides to findings; returns whether any apply.
+    pub fn post_process(&self, findings: &mut Vec<Finding>) -> bool {
+        self.lsp.apply(findings)
+    }
+}
+
+/// One config file: the last config that loaded, and the current error.
+struct Loaded {
+    good: Option<Arc<Resolved>>,
+    error: Option<ConfigError>,
+    generation: u64,
+}
+
+pub struct Workspace {
+    roots: RwLock<Vec<PathBuf>>,
+    lsp: RwLock<Arc<LspSettings>>,
+    generation: AtomicU64,
+    /// Changes when files on disk may have changed (config files reload).
+    file_generation: AtomicU64,
+    /// Folder → the config file governing it.
+    discovered: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Config file → what loading it gave.
+    loaded: Mutex<HashMap<PathBuf, Loaded>>,
+    /// The embedded packs compiled once, for documents without a config file.
+    defaults: OnceLock<Linter>,
+    errors_changed: AtomicBool,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace {
+            roots: RwLock::new(Vec::new()),
+            lsp: RwLock::new(Arc::new(LspSettings::default())),
+            generation: AtomicU64::new(1),
+            file_generation: AtomicU64::new(1),
+            discovered: Mutex::new(HashMap::new()),
+            loaded: Mutex::new(HashMap::new()),
+            defaults: OnceLock::new(),
+            errors_changed: AtomicBool::new(false),
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn set_roots(&self, roots: Vec<PathBuf>) {
+        *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
+        self.bump();
+    }
+
+    pub fn add_root(&self, root: PathBuf) {
+        self.roots
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(root);
+        self.bump();
+    }
+
+    pub fn remove_root(&self, root: &Path) {
+        self.roots
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|r| r != root);
+        self.bump();
+    }
+
+    /// The workspace folder holding `path` (the deepest one).
+    pub fn root_of(&self, path: &Path) -> Option<PathBuf> {
+        self.roots
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|r| path.starts_with(r))
+            .max_by_key(|r| r.as_os_str().len())
+            .cloned()
+    }
+
+    pub fn lsp_settings(&self) -> Arc<LspSettings> {
+        self.lsp.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Replaces the LSP settings; returns whether they changed.
+    pub fn set_lsp_settings(&self, settings: LspSettings) -> bool {
+        let mut cur = self.lsp.write().unwrap_or_else(|e| e.into_inner());
+        if **cur == settings {
+            return false;
+        }
+        *cur = Arc::new(settings);
+        drop(cur);
+        self.bump();
+        true
+    }
+
+    /// A config or rule file changed on disk: rediscover and reload on next
+    /// use (keeping each file's last good config if the reload fails).
+    pub fn invalidate(&self) {
+        self.discovered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.file_generation.fetch_add(1, Ordering::SeqCst);
+        self.bump();
+    }
+
+    /// The config file governing `path`, if any.
+    pub fn config_file(&self, path: &Path) -> Option<PathBuf> {
+        let dir = path.parent()?.to_path_buf();
+        let mut map = self.discovered.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(dir.clone())
+            .or_insert_with(|| config::discover(&dir.join("_")))
+            .clone()
+    }
+
+    /// The resolved config of a config file, loading it when it is new or
+    /// stale. A file that fails to load records its error and keeps serving
+    /// its last good config (or the defaults when it never loaded).
+    fn resolved(&self, file: &Path) -> Option<Arc<Resolved>> {
+        let generation = self.file_generation.load(Ordering::SeqCst);
+        {
+            let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(l) = map.get(file) {
+                if l.generation == generation {
+                    return l.good.clone();
+                }
+            }
+        }
+        let result = Resolved::load(file);
+        let mut map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = map.entry(file.to_path_buf()).or_insert(Loaded {
+            good: None,
+            error: None,
+            generation,
+        });
+        entry.generation = generation;
+        match result {
+            Ok(r) => {
+                entry.good = Some(Arc::new(r));
+                if entry.error.take().is_some() {
+                    self.errors_changed.store(true, Ordering::SeqCst);
+                }
+            }
+            Err(e) => {
+                if entry.error.as_ref() != Some(&e) {
+                    self.errors_changed.store(true, Ordering::SeqCst);
+                }
+                entry.error = Some(e);
+            }
+        }
+        entry.good.clone()
+    }
+
+    /// The linter over the embedded packs (compiled on first use; call
+    /// early from a blocking thread to have it ready).
+    pub fn default_linter(&self) -> Linter {
+        self.defaults.get_or_init(Linter::default_packs).clone()
+    }
+
+    /// Settings for a document no config governs: the built-in kind globs
+    /// (the same as `Resolved::defaults`, without compiling its linter) and
+    /// the format from the file name.
+    fn default_settings(&self, path: &Path) -> FileSettings {
+        static GLOBS: OnceLock<Option<(GlobSet, GlobSet)>> = OnceLock::new();
+        let globs = GLOBS.get_or_init(|| {
+            let set = |globs: &[&str]| {
+                let mut b = GlobSetBuilder::new();
+                for g in globs {
+                    b.add(Glob::new(g).ok()?);
+                }
+                b.build().ok()
+            };
+            Some((
+                set(&config::DEFAULT_NOTE_GLOBS)?,
+                set(&config::DEFAULT_KB_GLOBS)?,
+            ))
+        });
+        let root = self
+            .root_of(path)
+            .or_else(|| path.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let rel = path.strip_prefix(&root).unwrap_or(path);
+        let is = |set: &GlobSet| set.is_match(rel) || set.is_match(path);
+        let kind = match globs {
+            Some((notes, _)) if is(notes) => Kind::InternalNote,
+            Some((_, kb)) if is(kb) => Kind::Kb,
+            _ => Kind::Reply,
+        };
+        FileSettings {
+            format: Format::from_path(&path.to_string_lossy()),
+            kind,
+            ..FileSettings::default()
+        }
+    }
+
+    /// Loads what documents under `dir` will need (its config, or the
+    /// default linter) so the first lint does not pay for it.
+    pub fn warm(&self, dir: &Path) {
+        match self.config_file(&dir.join("_")) {
+            Some(file) => {
+                self.resolved(&file);
+            }
+            None => {
+                self.default_linter();
+            }
+        }
+    }
+
+    /// The linter and settings for a document. May read config files.
+    /// `format` (from the editor's language id) wins over the one the config
+    /// or the file name gives.
+    pub fn for_document(&self, path: Option<&Path>, format: Option<Format>) -> DocConfig {
+        let resolved = path
+            .and_then(|p| self.config_file(p))
+            .and_then(|file| self.resolved(&file));
+        let (linter, mut settings) = match (&resolved, path) {
+            (Some(r), Some(p)) => (r.linter.clone(), r.settings_for(p)),
+            (Some(r), None) => (r.linter.clone(), FileSettings::default()),
+            (None, Some(p)) => (self.default_linter(), self.default_settings(p)),
+            (None, None) => (self.default_linter(), FileSettings::default()),
+        };
+        if let Some(format) = format {
+            settings.format = format;
+        }
+        DocConfig {
+            linter,
+            settings,
+            lsp: self.lsp_settings(),
+            generation: self.generation(),
+        }
+    }
+
+    /// Whether the set of config errors changed since the last call.
+    pub fn take_errors_changed(&self) -> bool {
+        self.errors_changed.swap(false, Ordering::SeqCst)
+    }
+
+    /// Every current config error.
+    pub fn config_errors(&self) -> Vec<ConfigError> {
+        self.loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter_map(|l| l.error.clone())
+            .collect()
+    }
+}
