@@ -74,8 +74,23 @@ if [ -n "${TACTFUL_E2E_SKIP_NPM:-}" ]; then
 elif [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   step "editors/vscode node_modules up to date"
 else
+  # npm ci can exit 0 with files missing when its cache was being written by
+  # another npm at the same time (TAR_ENTRY_ERROR): check, and retry once clean.
+  deps_ok() {
+    [ -f "$EXT/node_modules/typescript/lib/tsc.js" ] \
+      && [ -f "$EXT/node_modules/playwright-core/package.json" ] \
+      && [ -f "$EXT/node_modules/@vscode/vsce/package.json" ] \
+      && [ -f "$EXT/node_modules/vscode-languageclient/package.json" ]
+  }
   step "npm ci in editors/vscode"
   (cd "$EXT" && npm ci --no-audit --no-fund)
+  if ! deps_ok; then
+    step "npm ci left files missing; verifying the npm cache and retrying"
+    npm cache verify >/dev/null 2>&1 || true
+    rm -rf "$EXT/node_modules"
+    (cd "$EXT" && npm ci --no-audit --no-fund --prefer-online)
+    deps_ok || { echo "install-e2e: npm ci in $EXT did not install every dependency" >&2; exit 1; }
+  fi
   echo "$want" > "$stamp"
 fi
 

@@ -123,6 +123,26 @@ pub struct ExportsToml {
     pub keys: Vec<String>,
 }
 
+/// Settings an editor sends over LSP that extend every `tactful.toml`
+/// (DESIGN.md: LSP settings override the file): more packs, allowed phrases,
+/// and kind globs that are tried before the file's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overlay {
+    /// Extra rule packs (absolute paths).
+    pub packs: Vec<PathBuf>,
+    pub allow: Vec<String>,
+    /// Kind globs, tried in order before the file's own.
+    pub kinds: Vec<(Kind, Vec<String>)>,
+}
+
+impl Overlay {
+    pub fn is_empty(&self) -> bool {
+        self.packs.is_empty()
+            && self.allow.is_empty()
+            && self.kinds.iter().all(|(_, g)| g.is_empty())
+    }
+}
+
 /// A config resolved for use: compiled linter, globs, options.
 pub struct Resolved {
     /// The config file, or None for the built-in defaults.
@@ -162,23 +182,38 @@ fn glob_set<'a>(
 impl Resolved {
     /// The built-in defaults (embedded packs, default globs), rooted at `root`.
     pub fn defaults(root: &Path) -> Resolved {
+        Resolved::defaults_with(root, &Overlay::default()).expect("defaults are valid")
+    }
+
+    /// The built-in defaults plus an editor's overlay.
+    pub fn defaults_with(root: &Path, overlay: &Overlay) -> Result<Resolved, ConfigError> {
         let cfg: ConfigToml = toml::from_str("").expect("an empty config parses");
-        Resolved::from_toml(None, root, "", cfg).expect("defaults are valid")
+        Resolved::from_toml(None, root, "", cfg, overlay)
     }
 
     /// Loads a config file and the packs it names.
     pub fn load(path: &Path) -> Result<Resolved, ConfigError> {
+        Resolved::load_with(path, &Overlay::default())
+    }
+
+    /// Loads a config file with an editor's overlay on top.
+    pub fn load_with(path: &Path, overlay: &Overlay) -> Result<Resolved, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
             message: format!("cannot read the config file: {e}"),
         })?;
-        Resolved::parse(path, &text)
+        Resolved::parse_with(path, &text, overlay)
     }
 
     /// Parses config text as if it were the file at `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Resolved, ConfigError> {
+        Resolved::parse_with(path, text, &Overlay::default())
+    }
+
+    /// Parses config text with an editor's overlay on top.
+    pub fn parse_with(path: &Path, text: &str, overlay: &Overlay) -> Result<Resolved, ConfigError> {
         let parsed: ConfigToml = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             ConfigError {
@@ -189,7 +224,7 @@ impl Resolved {
             }
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Resolved::from_toml(Some(path), &root, text, parsed)
+        Resolved::from_toml(Some(path), &root, text, parsed, overlay)
     }
 
     fn from_toml(
@@ -197,6 +232,7 @@ impl Resolved {
         root: &Path,
         text: &str,
         cfg: ConfigToml,
+        overlay: &Overlay,
     ) -> Result<Resolved, ConfigError> {
         let cfg_path = path
             .map(Path::to_path_buf)
@@ -216,7 +252,7 @@ impl Resolved {
         };
         // Severity overrides.
         let mut overrides = Overrides {
-            allow: cfg.allow.clone(),
+            allow: cfg.allow.iter().chain(&overlay.allow).cloned().collect(),
             ..Default::default()
         };
         for (key, value) in &cfg.severity {
@@ -244,6 +280,18 @@ impl Resolved {
                     p.span().start,
                     format!("cannot read rule pack {}: {e}", full.display()),
                 )
+            })?;
+            texts.push((full.display().to_string(), t));
+        }
+        for full in &overlay.packs {
+            let t = std::fs::read_to_string(full).map_err(|e| ConfigError {
+                path: full.clone(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "cannot read rule pack {} (from the editor's tactful.packs setting): {e}",
+                    full.display()
+                ),
             })?;
             texts.push((full.display().to_string(), t));
         }
@@ -281,6 +329,17 @@ impl Resolved {
             &err,
         )?;
         let mut kind_globs = Vec::new();
+        for (kind, globs) in &overlay.kinds {
+            if !globs.is_empty() {
+                let set = glob_set(globs.iter().map(|g| (g.as_str(), 0)), &|_, m| ConfigError {
+                    path: PathBuf::from("tactful.kinds (editor setting)"),
+                    line: 0,
+                    column: 0,
+                    message: m,
+                })?;
+                kind_globs.push((set, *kind));
+            }
+        }
         for (list, kind) in [
             (&cfg.kinds.reply, Kind::Reply),
             (&cfg.kinds.kb, Kind::Kb),
@@ -506,6 +565,49 @@ mod tests {
             r.settings_for(Path::new("/w/a.md")).format,
             Format::Markdown
         );
+    }
+
+    #[test]
+    fn an_editor_overlay_adds_packs_allow_and_kind_globs() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("house.toml");
+        std::fs::write(
+            &pack,
+            "[[rule]]\nid = \"jargon.house-term\"\ncategory = \"jargon\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"synergize\"]\n",
+        )
+        .unwrap();
+        let overlay = Overlay {
+            packs: vec![pack.clone()],
+            allow: vec!["acme synergize".into()],
+            kinds: vec![(Kind::InternalNote, vec!["**/escalations/**".into()])],
+        };
+        let r = Resolved::defaults_with(dir.path(), &overlay).unwrap();
+        assert!(r.linter.engine().rule("jargon.house-term").is_some());
+        assert_eq!(
+            r.settings_for(&dir.path().join("escalations/a.txt")).kind,
+            Kind::InternalNote
+        );
+        let s = r.settings_for(&dir.path().join("a.txt"));
+        let ids = |t: &str| {
+            r.linter
+                .lint(t, &s)
+                .unwrap()
+                .findings
+                .iter()
+                .map(|f| f.rule.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("We synergize."), vec!["jargon.house-term"]);
+        assert!(
+            ids("Try Acme Synergize today.").is_empty(),
+            "allowed phrase"
+        );
+        let missing = Overlay {
+            packs: vec![dir.path().join("nope.toml")],
+            ..Default::default()
+        };
+        let e = Resolved::defaults_with(dir.path(), &missing).unwrap_err();
+        assert!(e.message.contains("tactful.packs"), "{e}");
     }
 
     #[test]

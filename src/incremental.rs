@@ -5,12 +5,14 @@
 //! document. The result is always the one a full [`Linter::lint`] would give:
 //! block mode is used only where blocks cannot influence each other (see
 //! [`IncrementalLint::lint`]); everywhere else the whole document is linted.
+//! Findings stay shared per block ([`Findings`]), so an edit copies nothing
+//! of the blocks it did not touch.
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::engine::Engine;
-use crate::lint::{FileSettings, LintResult, Linter};
+use crate::lint::{FileSettings, Linter};
 use crate::model::{Finding, Kind};
 use crate::rules::Check;
 use crate::score::Summary;
@@ -35,8 +37,74 @@ pub struct Work {
 struct Block {
     range: Range<usize>,
     /// Offsets relative to the block start.
-    findings: Vec<Finding>,
+    findings: Arc<[Finding]>,
     words: usize,
+}
+
+/// A document's findings, kept as shared per-block parts (offsets relative
+/// to each part's start): cloning is cheap and unchanged blocks are never
+/// copied. Read them with [`Findings::iter`] or [`Findings::touching`].
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    parts: Vec<(usize, Arc<[Finding]>)>,
+    len: usize,
+}
+
+impl Findings {
+    /// Findings of a whole document (source offsets).
+    pub fn whole(findings: Vec<Finding>) -> Findings {
+        let len = findings.len();
+        Findings {
+            parts: vec![(0, findings.into())],
+            len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every finding in document order, with source offsets.
+    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.parts
+            .iter()
+            .flat_map(|(at, part)| part.iter().map(move |f| shift(f, *at)))
+    }
+
+    pub fn to_vec(&self) -> Vec<Finding> {
+        self.iter().collect()
+    }
+
+    /// The findings whose range overlaps or touches `range`, in order.
+    pub fn touching(&self, range: Range<usize>) -> Vec<Finding> {
+        let first = self
+            .parts
+            .partition_point(|(at, _)| *at <= range.start)
+            .saturating_sub(1);
+        self.parts[first..]
+            .iter()
+            .take_while(|(at, _)| *at <= range.end)
+            .flat_map(|(at, part)| {
+                part.iter().filter_map(move |f| {
+                    let (s, e) = (f.range.start + at, f.range.end + at);
+                    (s <= range.end && range.start <= e).then(|| shift(f, *at))
+                })
+            })
+            .collect()
+    }
+}
+
+/// What [`IncrementalLint::lint`] gives: the same as a [`crate::lint::LintResult`], with
+/// the findings shared.
+#[derive(Debug, Clone)]
+pub struct Lint {
+    pub findings: Findings,
+    pub kind: Kind,
+    pub summary: Summary,
 }
 
 /// The per-document cache. Reset it (or pass a new `generation`) whenever the
@@ -46,7 +114,7 @@ pub struct IncrementalLint {
     generation: u64,
     text: String,
     blocks: Vec<Block>,
-    whole: Option<(Arc<str>, LintResult)>,
+    whole: Option<(Arc<str>, Lint)>,
     work: Work,
     /// Documents shorter than this are linted whole.
     min_block_mode_bytes: usize,
@@ -95,7 +163,7 @@ impl IncrementalLint {
         settings: &FileSettings,
         generation: u64,
         text: &str,
-    ) -> Result<LintResult, SourceError> {
+    ) -> Result<Lint, SourceError> {
         if generation != self.generation {
             self.generation = generation;
             self.text.clear();
@@ -115,7 +183,12 @@ impl IncrementalLint {
                     return Ok(result.clone());
                 }
             }
-            let result = linter.lint(text, settings)?;
+            let r = linter.lint(text, settings)?;
+            let result = Lint {
+                findings: Findings::whole(r.findings),
+                kind: r.kind,
+                summary: r.summary,
+            };
             self.whole = Some((Arc::from(text), result.clone()));
             self.work = Work {
                 block_mode: false,
@@ -153,7 +226,7 @@ impl IncrementalLint {
             linted += part.len();
             blocks.push(Block {
                 range: range.clone(),
-                findings: result.findings,
+                findings: result.findings.into(),
                 words: crate::score::word_count(part),
             });
         }
@@ -162,21 +235,27 @@ impl IncrementalLint {
             blocks.push(block);
         }
 
-        let mut findings = Vec::new();
-        let mut words = 0;
-        for block in &blocks {
-            words += block.words;
-            findings.extend(block.findings.iter().map(|f| shift(f, block.range.start)));
-        }
+        let words = blocks.iter().map(|b| b.words).sum();
+        let summary = Summary::of_iter(blocks.iter().flat_map(|b| b.findings.iter()), words);
+        let findings = Findings {
+            len: blocks.iter().map(|b| b.findings.len()).sum(),
+            parts: blocks
+                .iter()
+                .filter(|b| !b.findings.is_empty())
+                .map(|b| (b.range.start, b.findings.clone()))
+                .collect(),
+        };
         self.work = Work {
             block_mode: true,
             blocks: blocks.len(),
             linted_bytes: linted,
         };
         self.blocks = blocks;
-        self.text = text.to_string();
-        let summary = Summary::of_words(&findings, words);
-        Ok(LintResult {
+        let mut old_text = old_text;
+        old_text.clear();
+        old_text.push_str(text);
+        self.text = old_text;
+        Ok(Lint {
             findings,
             kind: settings.kind,
             summary,
@@ -445,14 +524,24 @@ match = ["you failed to {verb}"]
         assert!(inc.last_work().block_mode);
         assert_eq!(inc.last_work().linted_bytes, text.len());
         assert!(full.findings.len() > 100);
+        assert_eq!(full.findings.len(), full.findings.to_vec().len());
         let mid = text.len() / 2;
         let mid = (mid..).find(|&i| text.is_char_boundary(i)).unwrap();
         text.insert(mid, 'x');
         let after = inc.lint(&linter, &settings, 1, &text).unwrap();
         assert!(inc.last_work().linted_bytes < para.len() + 10);
         let expected = linter.lint(&text, &settings).unwrap();
-        assert_eq!(after.findings, expected.findings);
+        assert_eq!(after.findings.to_vec(), expected.findings);
         assert_eq!(after.summary, expected.summary);
+        // Lookups by range see the same findings.
+        let probe = expected.findings[7].range.clone();
+        let near: Vec<_> = expected
+            .findings
+            .iter()
+            .filter(|f| f.range.start <= probe.end && probe.start <= f.range.end)
+            .cloned()
+            .collect();
+        assert_eq!(after.findings.touching(probe), near);
         // A new generation (new config) relints everything.
         inc.lint(&linter, &settings, 2, &text).unwrap();
         assert_eq!(inc.last_work().linted_bytes, text.len());
@@ -516,7 +605,8 @@ match = ["you failed to {verb}"]
             let got = inc.lint(&linter, &settings, 1, &text).unwrap();
             block_runs += usize::from(inc.last_work().block_mode);
             let want = linter.lint(&text, &settings).unwrap();
-            assert_eq!(got.findings, want.findings, "step {step}");
+            assert_eq!(got.findings.to_vec(), want.findings, "step {step}");
+            assert_eq!(got.summary, want.summary, "step {step}");
         }
         assert!(block_runs > 200, "block mode was used {block_runs} times");
     }

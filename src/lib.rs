@@ -9,6 +9,9 @@
 //! - [`fix`]: applying fixes to text, purely.
 //! - [`config`]: `tactful.toml` discovery and per-file settings.
 //! - [`lint`]: the facade every adapter calls.
+//! - [`text_document`], [`incremental`], [`actions`], [`explain`]: open
+//!   documents (rope, positions), per-block re-linting, the edits behind
+//!   editor actions, hover and summary text; protocol-free, used by the server.
 //! - [`cli`] and [`lsp`]: adapters; they convert types and nothing else.
 
 pub mod actions;

@@ -22,6 +22,11 @@ impl Summary {
     /// [`Summary::of`] with the word count already known (the language
     /// server sums it per block instead of rescanning a large document).
     pub fn of_words(findings: &[Finding], words: usize) -> Summary {
+        Summary::of_iter(findings.iter(), words)
+    }
+
+    /// [`Summary::of_words`] over findings held in several parts.
+    pub fn of_iter<'a>(findings: impl Iterator<Item = &'a Finding>, words: usize) -> Summary {
         let mut counts = BTreeMap::new();
         let mut penalty = 0.0f64;
         for f in findings {

@@ -118,6 +118,14 @@ fn initialize_negotiates_encoding_and_advertises_what_is_implemented() {
 }
 
 #[test]
+fn exit_without_shutdown_exits_with_status_1() {
+    let mut c = Client::spawn();
+    c.initialize(json!({}), Value::Null);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), Some(1));
+}
+
+#[test]
 fn requests_before_initialize_are_refused() {
     let mut c = Client::spawn();
     let r = c.request_raw("textDocument/hover", json!({}));
@@ -159,6 +167,31 @@ fn diagnostics_follow_open_and_change_with_the_version() {
     });
     assert_eq!(closed["params"]["diagnostics"], json!([]));
     assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn rapid_edits_never_publish_a_stale_version() {
+    let ws = workspace("");
+    let mut c = start(ws.path(), full_caps(false));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    for v in 2..=60 {
+        c.change(&uri, v, range(0, 0, 0, 0), "a");
+    }
+    let last = c.diagnostics(&uri, 60);
+    assert_eq!(codes(&last), vec!["house.simply"]);
+    assert_eq!(house(&last)[0]["range"], range(0, 63, 0, 69));
+    let versions: Vec<i64> = c
+        .published(&uri)
+        .iter()
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .chain([60])
+        .collect();
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "versions went back: {versions:?}"
+    );
+    c.shutdown();
 }
 
 #[test]
@@ -622,6 +655,10 @@ fn malformed_json_rpc_is_answered_per_the_spec() {
     c.send_raw(b"[1, 2]");
     let r = c.recv_until(|m| m.get("error").is_some());
     assert_eq!(r["error"]["code"], -32600);
+    // A frame without Content-Length, then a valid request right after it.
+    c.send_raw_frame(b"X-Foo: 1\r\n\r\n{}");
+    let r = c.recv_until(|m| m.get("error").is_some());
+    assert_eq!(r["error"]["code"], -32700);
     let r = c.request_raw("tactful/nonexistent", json!({}));
     assert_eq!(r["error"]["code"], -32601);
     let r = c.request_raw("textDocument/hover", json!({"textDocument": 3}));
@@ -688,5 +725,172 @@ fn one_keystroke_in_a_large_article_relints_only_its_block() {
     assert_eq!(after[0]["range"], before[0]["range"]);
     let last = after.last().unwrap();
     assert_eq!(last["range"], before.last().unwrap()["range"]);
+    c.shutdown();
+}
+
+#[test]
+fn built_in_rules_link_to_their_docs() {
+    let ws = workspace("");
+    let mut c = Client::spawn();
+    let root = file_uri(ws.path());
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "initializationOptions": {"docsUrl": "https://docs.example/rules.md"}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart the app.\n");
+    let d = c.diagnostics(&uri, 1);
+    let built_in: Vec<&Value> = d
+        .iter()
+        .filter(|d| !d["code"].as_str().unwrap().starts_with("house."))
+        .collect();
+    assert!(!built_in.is_empty(), "{d:?}");
+    for b in built_in {
+        let code = b["code"].as_str().unwrap();
+        let href = b["codeDescription"]["href"].as_str().unwrap();
+        assert!(href.starts_with("https://docs.example/rules.md#"), "{href}");
+        assert!(href.ends_with(&code.replace('.', "")), "{href} for {code}");
+    }
+    // House packs have no published docs.
+    assert!(house(&d)[0].get("codeDescription").is_none());
+    c.shutdown();
+}
+
+#[test]
+fn pulled_diagnostics_follow_a_config_change() {
+    let ws = workspace("");
+    let mut caps = full_caps(false);
+    caps["textDocument"]["diagnostic"] = json!({});
+    caps["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+    let mut c = start(ws.path(), caps);
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    let params = json!({"textDocument": {"uri": uri}});
+    let rep = c.request("textDocument/diagnostic", params.clone());
+    assert_eq!(
+        codes(rep["items"].as_array().unwrap()),
+        vec!["house.simply"]
+    );
+    write_config(ws.path(), "[severity]\n\"house.simply\" = \"off\"\n");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&ws.path().join("tactful.toml")), "type": 2}]}),
+    );
+    // The server asks the client to pull again, and the pull sees the new config.
+    c.recv_until(|m| m["method"] == "workspace/diagnostic/refresh");
+    let rep = c.request("textDocument/diagnostic", params);
+    assert!(house(rep["items"].as_array().unwrap()).is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn turn_off_without_file_creation_support_runs_a_server_command() {
+    // The house pack is loaded through a config in a parent folder; the
+    // document's own folder is the workspace root, with no tactful.toml.
+    let ws = workspace("");
+    let sub = ws.path().join("team");
+    std::fs::create_dir_all(&sub).unwrap();
+    let mut caps = full_caps(false);
+    caps["workspace"]["workspaceEdit"] = json!({});
+    let mut c = start(&sub, caps);
+    let uri = doc_uri(&sub, "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart the app.\n");
+    let diags = house(&c.diagnostics(&uri, 1));
+    let actions = code_actions(&mut c, &uri, diags[0]["range"].clone(), diags);
+    let turn_off = actions
+        .iter()
+        .find(|a| a["title"] == "Turn off house.simply in tactful.toml")
+        .unwrap();
+    // The governing config exists (in the parent): a plain `changes` edit.
+    let cfg_uri = file_uri(&ws.path().join("tactful.toml"));
+    let edits = turn_off["edit"]["changes"][cfg_uri.as_str()]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        edits[0]["newText"],
+        "\n[severity]\n\"house.simply\" = \"off\"\n"
+    );
+
+    // Without any config, the action is a command the server carries out.
+    let bare = tempfile::tempdir().unwrap();
+    let mut caps = full_caps(false);
+    caps["workspace"]["workspaceEdit"] = json!({});
+    let mut c2 = start(bare.path(), caps);
+    let uri2 = doc_uri(bare.path(), "reply.md");
+    c2.open(&uri2, "markdown", 1, "You simply restart the app.\n");
+    let d = c2.diagnostics(&uri2, 1);
+    assert!(!d.is_empty());
+    let actions = code_actions(&mut c2, &uri2, d[0]["range"].clone(), vec![d[0].clone()]);
+    let cmd = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Turn off"))
+        .unwrap();
+    assert_eq!(cmd["command"]["command"], "tactful.turnOffRule");
+    c2.request("workspace/executeCommand", cmd["command"].clone());
+    let written = std::fs::read_to_string(bare.path().join("tactful.toml")).unwrap();
+    let rule = d[0]["code"].as_str().unwrap();
+    assert_eq!(written, format!("[severity]\n\"{rule}\" = \"off\"\n"));
+    let after = c2.recv_until(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri2.as_str()
+            && !m["params"]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["code"] == rule)
+    });
+    assert_eq!(after["params"]["version"], 1);
+    c.shutdown();
+    c2.shutdown();
+}
+
+#[test]
+fn editor_settings_add_packs_allow_and_kind_globs() {
+    // No tactful.toml: the editor's settings alone bring the house pack in.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("house.toml"), HOUSE_PACK).unwrap();
+    let mut c = Client::spawn();
+    let root = file_uri(dir.path());
+    let settings = json!({"packs": ["house.toml"], "allow": ["simply business"],
+                          "kinds": {"internal-note": ["**/escalations/**"]}});
+    c.settings = settings.clone();
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "workspaceFolders": [{"uri": root, "name": "w"}],
+               "initializationOptions": settings}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(dir.path(), "reply.md");
+    c.open(
+        &uri,
+        "markdown",
+        1,
+        "You simply restart. Simply Business covers it.\n",
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(
+        codes(&d),
+        vec!["house.simply"],
+        "the pack applies and the allowed phrase is skipped: {d:?}"
+    );
+    // The kind glob from the settings makes this an internal note, where
+    // internal-contempt rules apply.
+    let note = doc_uri(dir.path(), "escalations/x.txt");
+    c.open(
+        &note,
+        "plaintext",
+        1,
+        "Customer is an idiot, classic PEBKAC.\n",
+    );
+    let d = c.diagnostics(&note, 1);
+    assert!(
+        d.iter().any(|x| x["code"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("internal-contempt."))),
+        "{d:?}"
+    );
     c.shutdown();
 }

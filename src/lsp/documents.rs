@@ -10,9 +10,7 @@ use dashmap::DashMap;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
-use crate::incremental::{IncrementalLint, Work};
-use crate::lint::LintResult;
-use crate::model::Finding;
+use crate::incremental::{Findings, IncrementalLint, Work};
 use crate::score::Summary;
 use crate::source::Format;
 use crate::text_document::{Encoding, TextDocument};
@@ -21,6 +19,9 @@ use super::workspace::DocConfig;
 
 /// One open document.
 pub struct Doc {
+    /// Unique per `open`, so a worker of a closed or reopened document can
+    /// never store into its successor.
+    id: u64,
     pub text: TextDocument,
     pub format: Option<Format>,
     pub path: Option<PathBuf>,
@@ -33,12 +34,14 @@ pub struct Doc {
 /// The lint of one version of a document, with everything a request needs to
 /// answer against exactly that text.
 pub struct Analysis {
+    doc_id: u64,
     pub version: i32,
     pub doc: TextDocument,
     pub format: Format,
     pub path: Option<PathBuf>,
-    pub findings: Vec<Finding>,
-    pub result: Option<LintResult>,
+    pub findings: Findings,
+    /// The tone summary; `None` when the document could not be read.
+    pub summary: Option<Summary>,
     pub diagnostics: Vec<Diagnostic>,
     pub config: DocConfig,
     /// What the incremental lint did for this version.
@@ -47,6 +50,7 @@ pub struct Analysis {
 
 /// A lint run: the snapshot to lint and where to report.
 pub struct Job {
+    doc_id: u64,
     pub doc: TextDocument,
     pub format: Option<Format>,
     pub path: Option<PathBuf>,
@@ -55,6 +59,7 @@ pub struct Job {
 #[derive(Default)]
 pub struct Documents {
     map: DashMap<Uri, Doc>,
+    next_id: std::sync::atomic::AtomicU64,
 }
 
 impl Documents {
@@ -68,9 +73,13 @@ impl Documents {
     ) -> watch::Receiver<u64> {
         let (wake, wake_rx) = watch::channel(0);
         let (results, _) = watch::channel(None);
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.map.insert(
             uri,
             Doc {
+                id,
                 text,
                 format,
                 path,
@@ -116,6 +125,7 @@ impl Documents {
 
     pub fn job(&self, uri: &Uri) -> Option<Job> {
         self.map.get(uri).map(|d| Job {
+            doc_id: d.id,
             doc: d.text.clone(),
             format: d.format,
             path: d.path.clone(),
@@ -126,7 +136,7 @@ impl Documents {
     /// whether it did (a stale analysis is dropped, never reported).
     pub fn store(&self, uri: &Uri, analysis: Arc<Analysis>) -> bool {
         match self.map.get(uri) {
-            Some(doc) if doc.text.version() == analysis.version => {
+            Some(doc) if doc.id == analysis.doc_id && doc.text.version() == analysis.version => {
                 doc.results.send_replace(Some(analysis));
                 true
             }
@@ -139,10 +149,15 @@ impl Documents {
         self.map.get(uri).and_then(|d| d.results.borrow().clone())
     }
 
-    /// The analysis of the document's current version, waiting up to
-    /// `timeout` for it. `None` when the document is not open or the wait
-    /// timed out.
-    pub async fn current(&self, uri: &Uri, timeout: Duration) -> Option<Arc<Analysis>> {
+    /// The analysis of the document's current version under configuration
+    /// `generation` (or newer), waiting up to `timeout` for it. `None` when
+    /// the document is not open or the wait timed out.
+    pub async fn current(
+        &self,
+        uri: &Uri,
+        generation: u64,
+        timeout: Duration,
+    ) -> Option<Arc<Analysis>> {
         let mut rx = {
             let doc = self.map.get(uri)?;
             doc.results.subscribe()
@@ -151,7 +166,7 @@ impl Documents {
             loop {
                 let version = self.version(uri)?;
                 if let Some(a) = rx.borrow_and_update().clone() {
-                    if a.version == version {
+                    if a.version == version && a.config.generation >= generation {
                         return Some(a);
                     }
                 }
@@ -176,16 +191,19 @@ pub fn analyze(
 ) -> Analysis {
     let text = job.doc.rope().to_string();
     let settings = &config.settings;
-    let (findings, result, error) =
+    let (findings, summary, error) =
         match cache.lint(&config.linter, settings, config.generation, &text) {
-            Ok(mut result) => {
-                let mut findings = std::mem::take(&mut result.findings);
-                if config.post_process(&mut findings) {
-                    result.summary = Summary::of(&findings, &text);
+            Ok(result) => {
+                if config.lsp.has_overrides() {
+                    let mut findings = result.findings.to_vec();
+                    config.post_process(&mut findings);
+                    let summary = Summary::of(&findings, &text);
+                    (Findings::whole(findings), Some(summary), None)
+                } else {
+                    (result.findings, Some(result.summary), None)
                 }
-                (findings, Some(result), None)
             }
-            Err(e) => (Vec::new(), None, Some(e)),
+            Err(e) => (Findings::default(), None, Some(e)),
         };
     let docs_base = config.lsp.docs_base();
     let max = config
@@ -196,19 +214,20 @@ pub fn analyze(
         .iter()
         .take(max)
         .map(|f| {
-            super::to_proto::diagnostic(f, &job.doc, enc, &config.linter, docs_base.as_deref())
+            super::to_proto::diagnostic(&f, &job.doc, enc, &config.linter, docs_base.as_deref())
         })
         .collect();
     if let Some(e) = &error {
         diagnostics.push(super::to_proto::source_error(e, &job.doc, enc));
     }
     Analysis {
+        doc_id: job.doc_id,
         version: job.doc.version(),
         doc: job.doc,
         format: config.settings.format,
         path: job.path,
         findings,
-        result,
+        summary,
         diagnostics,
         config,
         work: cache.last_work(),

@@ -31,7 +31,12 @@ where
                 return output.shutdown().await;
             }
             let text = String::from_utf8_lossy(&line);
-            let text = text.trim_end_matches(['\r', '\n']);
+            let mut text = text.trim_end_matches(['\r', '\n']);
+            // Garbage before a header (e.g. the body of a frame that had no
+            // length): resynchronise on the next `Content-Length`.
+            if let Some(at) = text.find("Content-Length").filter(|&at| at > 0) {
+                text = &text[at..];
+            }
             if text.is_empty() {
                 if saw_header {
                     break;

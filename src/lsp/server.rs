@@ -38,6 +38,8 @@ struct ClientCaps {
     watch_registration: bool,
     document_changes: bool,
     create_files: bool,
+    diagnostic_refresh: bool,
+    code_lens_refresh: bool,
 }
 
 pub struct Backend {
@@ -51,7 +53,7 @@ struct State {
     caps: OnceLock<ClientCaps>,
     /// Config files that currently show an error diagnostic.
     config_errors: std::sync::Mutex<Vec<Uri>>,
-    shut_down: AtomicBool,
+    shut_down: Arc<AtomicBool>,
     test_hooks: bool,
 }
 
@@ -94,7 +96,7 @@ impl Backend {
                 workspace: Workspace::new(),
                 caps: OnceLock::new(),
                 config_errors: std::sync::Mutex::new(Vec::new()),
-                shut_down: AtomicBool::new(false),
+                shut_down: Arc::new(AtomicBool::new(false)),
                 test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
             }),
         };
@@ -104,6 +106,11 @@ impl Backend {
             state.workspace.default_linter();
         });
         backend
+    }
+
+    /// Set once the client sent `shutdown` (an `exit` before it is an error).
+    pub fn shutdown_flag(&self) -> Arc<AtomicBool> {
+        self.state.shut_down.clone()
     }
 
     /// Starts the lint worker of a freshly opened document.
@@ -170,9 +177,10 @@ impl Backend {
                 uri.as_str()
             )));
         }
+        let generation = self.state.workspace.generation();
         self.state
             .docs
-            .current(uri, ANALYSIS_TIMEOUT)
+            .current(uri, generation, ANALYSIS_TIMEOUT)
             .await
             .ok_or_else(content_modified)
     }
@@ -187,7 +195,9 @@ impl Backend {
         }];
         match tokio::time::timeout(CLIENT_TIMEOUT, self.client.configuration(items)).await {
             Ok(Ok(values)) => {
-                if let Some(v) = values.first() {
+                // A client without a `tactful` section answers null: keep
+                // what initializationOptions said.
+                if let Some(v) = values.first().filter(|v| !v.is_null()) {
                     self.apply_settings(v).await;
                 }
             }
@@ -231,12 +241,13 @@ impl Backend {
 
     async fn relint_all(&self) {
         self.state.docs.wake_all();
-        if self.state.caps().pull_diagnostics {
+        let caps = self.state.caps();
+        if caps.pull_diagnostics && caps.diagnostic_refresh {
             let _ =
                 tokio::time::timeout(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
                     .await;
         }
-        if self.state.caps().code_lens {
+        if caps.code_lens && caps.code_lens_refresh {
             let _ = tokio::time::timeout(CLIENT_TIMEOUT, self.client.code_lens_refresh()).await;
         }
     }
@@ -260,8 +271,7 @@ impl Backend {
     fn turn_off_action(&self, path: &Path, rule: &str, diag: &Diagnostic) -> Option<CodeAction> {
         let caps = self.state.caps();
         let (config, exists) = self.config_target(path);
-        let config_uri = Uri::from_file_path(&config)
-            .or_else(|| format!("file://{}", config.display()).parse::<Uri>().ok())?;
+        let config_uri = to_proto::file_uri(&config)?;
         let title = format!("Turn off {rule} in {}", file_name(&config));
         let diagnostics = Some(vec![diag.clone()]);
         let open = self.state.docs.snapshot(&config_uri);
@@ -294,26 +304,7 @@ impl Backend {
             ));
         }
         if caps.document_changes && caps.create_files {
-            let ws = WorkspaceEdit {
-                document_changes: Some(DocumentChanges::Operations(vec![
-                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
-                        uri: config_uri.clone(),
-                        options: Some(CreateFileOptions {
-                            overwrite: Some(false),
-                            ignore_if_exists: Some(true),
-                        }),
-                        annotation_id: None,
-                    })),
-                    DocumentChangeOperation::Edit(TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier {
-                            uri: config_uri,
-                            version: None,
-                        },
-                        edits: vec![OneOf::Left(text_edit)],
-                    }),
-                ])),
-                ..WorkspaceEdit::default()
-            };
+            let ws = to_proto::create_file_edit(&config_uri, text_edit);
             return Some(to_proto::code_action(
                 title,
                 CodeActionKind::QUICKFIX,
@@ -402,7 +393,7 @@ async fn publish_config_errors(state: &State, client: &Client) {
     let errors = state.workspace.config_errors();
     let mut shown: Vec<Uri> = Vec::new();
     for e in errors {
-        let Some(uri) = Uri::from_file_path(&e.path) else {
+        let Some(uri) = to_proto::file_uri(&e.path) else {
             continue;
         };
         let diag = to_proto::config_error(e.line, e.column, &e.message);
@@ -431,6 +422,7 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| "tactful.toml".to_string())
 }
 
+/// Whether a changed file may be a config file or a rule pack.
 fn is_config_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -465,6 +457,14 @@ impl LanguageServer for Backend {
             create_files: ws_edit
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+            diagnostic_refresh: ws
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            code_lens_refresh: ws
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
         };
         let _ = self.state.caps.set(caps.clone());
 
@@ -684,11 +684,7 @@ impl LanguageServer for Backend {
             .doc
             .offset(from_proto::line_col(p.position), enc)
             .map_err(|e| invalid_params(e.to_string()))?;
-        let hits: Vec<_> = analysis
-            .findings
-            .iter()
-            .filter(|f| f.range.start <= offset && offset <= f.range.end)
-            .collect();
+        let hits = analysis.findings.touching(offset..offset);
         let Some(first) = hits.first() else {
             return Ok(None);
         };
@@ -727,12 +723,7 @@ impl LanguageServer for Backend {
         let mut fixes = Vec::new();
         let mut disables = Vec::new();
         if wants(CodeActionKind::QUICKFIX.as_str()) {
-            let hits: Vec<(usize, _)> = analysis
-                .findings
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.range.start <= req.end && req.start <= f.range.end)
-                .collect();
+            let hits = analysis.findings.touching(req.clone());
             let path_str = analysis
                 .path
                 .as_ref()
@@ -742,10 +733,14 @@ impl LanguageServer for Backend {
             let text = (syntax.is_some() && !hits.is_empty()).then(|| doc.rope().to_string());
             let mut seen_rules: Vec<&str> = Vec::new();
             let docs_base = analysis.config.lsp.docs_base();
-            for (i, f) in &hits {
-                let diag = &analysis.diagnostics.get(*i).cloned().unwrap_or_else(|| {
-                    to_proto::diagnostic(f, doc, enc, &analysis.config.linter, docs_base.as_deref())
-                });
+            for f in &hits {
+                let diag = &to_proto::diagnostic(
+                    f,
+                    doc,
+                    enc,
+                    &analysis.config.linter,
+                    docs_base.as_deref(),
+                );
                 for fix in &f.fixes {
                     let edits = fix
                         .edits
@@ -798,7 +793,7 @@ impl LanguageServer for Backend {
             .map(CodeActionOrCommand::CodeAction)
             .collect();
         if only.is_some() && wants(to_proto::FIX_ALL_KIND) {
-            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings)
+            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings.to_vec())
                 .iter()
                 .map(|e| to_proto::text_edit(doc, e, enc))
                 .collect();
@@ -828,9 +823,9 @@ impl LanguageServer for Backend {
         let analysis = self.analysis(&params.text_document.uri).await?;
         Ok(Some(
             analysis
-                .result
+                .summary
                 .as_ref()
-                .map(|r| vec![to_proto::summary_lens(&r.summary)])
+                .map(|s| vec![to_proto::summary_lens(s)])
                 .unwrap_or_default(),
         ))
     }
@@ -846,8 +841,12 @@ impl LanguageServer for Backend {
                     return Err(invalid_params("expected [config path, rule id]"));
                 };
                 let path = PathBuf::from(path);
-                if !is_config_file(&path) {
-                    return Err(invalid_params("not a tactful config file"));
+                let named = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| crate::config::FILE_NAMES.contains(&n));
+                if !named || !path.is_absolute() {
+                    return Err(invalid_params("not a tactful.toml path"));
                 }
                 let existing = std::fs::read_to_string(&path).ok();
                 let edit = actions::turn_off_in_config(existing.as_deref(), rule);

@@ -3,13 +3,15 @@
 
 use std::collections::HashMap;
 use std::ops::Range as ByteRange;
+use std::path::Path;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeDescription, CodeLens, Command, Diagnostic, DiagnosticSeverity,
-    DocumentChanges, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString,
-    OptionalVersionedTextDocumentIdentifier, Position, PositionEncodingKind, Range,
-    TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeDescription, CodeLens, Command, CreateFile, CreateFileOptions,
+    Diagnostic, DiagnosticSeverity, DocumentChangeOperation, DocumentChanges, Hover, HoverContents,
+    MarkupContent, MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    Position, PositionEncodingKind, Range, ResourceOp, TextDocumentEdit, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use crate::explain;
@@ -137,10 +139,7 @@ pub fn workspace_edit(
                     uri: uri.clone(),
                     version,
                 },
-                edits: edits
-                    .into_iter()
-                    .map(tower_lsp_server::ls_types::OneOf::Left)
-                    .collect(),
+                edits: edits.into_iter().map(OneOf::Left).collect(),
             }])),
             ..WorkspaceEdit::default()
         }
@@ -150,6 +149,36 @@ pub fn workspace_edit(
             ..WorkspaceEdit::default()
         }
     }
+}
+
+/// A workspace edit that creates a file (unless it exists) and writes `edit`
+/// into it.
+pub fn create_file_edit(uri: &Uri, edit: TextEdit) -> WorkspaceEdit {
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Operations(vec![
+            DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                uri: uri.clone(),
+                options: Some(CreateFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(true),
+                }),
+                annotation_id: None,
+            })),
+            DocumentChangeOperation::Edit(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: None,
+                },
+                edits: vec![OneOf::Left(edit)],
+            }),
+        ])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// The `file:` URI of a path (which need not exist yet).
+pub fn file_uri(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path).or_else(|| format!("file://{}", path.display()).parse().ok())
 }
 
 pub fn code_action(

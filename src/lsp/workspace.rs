@@ -12,7 +12,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use serde::Deserialize;
 
-use crate::config::{self, ConfigError, Resolved};
+use crate::config::{self, ConfigError, Overlay, Resolved};
 use crate::lint::{FileSettings, Linter};
 use crate::model::{Finding, Kind, Severity};
 use crate::source::Format;
@@ -31,6 +31,13 @@ pub struct LspSettings {
     /// Base URL of the rule reference; a diagnostic links to
     /// `<docsUrl>#<rule anchor>` (default: the repository's docs/rules.md).
     pub docs_url: Option<String>,
+    /// Extra rule packs (paths; relative ones are taken from the first
+    /// workspace folder), added to every `tactful.toml`.
+    pub packs: Vec<String>,
+    /// Phrases never flagged, added to every `tactful.toml`'s `allow`.
+    pub allow: Vec<String>,
+    /// Kind globs (`reply`, `kb`, `internal-note` → globs), tried before the file's.
+    pub kinds: BTreeMap<String, Vec<String>>,
 }
 
 impl LspSettings {
@@ -43,6 +50,36 @@ impl LspSettings {
             return Ok(LspSettings::default());
         }
         serde_json::from_value(section.clone()).map_err(|e| e.to_string())
+    }
+
+    /// The part of the settings that extends `tactful.toml` (packs, allow, kinds).
+    pub fn overlay(&self, root: Option<&Path>) -> Overlay {
+        let packs = self
+            .packs
+            .iter()
+            .map(|p| {
+                let p = PathBuf::from(p);
+                match root {
+                    Some(r) if p.is_relative() => r.join(p),
+                    _ => p,
+                }
+            })
+            .collect();
+        let kinds = self
+            .kinds
+            .iter()
+            .filter_map(|(k, globs)| Some((Kind::from_id(k)?, globs.clone())))
+            .collect();
+        Overlay {
+            packs,
+            allow: self.allow.clone(),
+            kinds,
+        }
+    }
+
+    /// Whether these settings change findings (severity overrides).
+    pub fn has_overrides(&self) -> bool {
+        !self.severity.is_empty()
     }
 
     /// The base URL of the rule reference.
@@ -112,6 +149,9 @@ pub struct Workspace {
     loaded: Mutex<HashMap<PathBuf, Loaded>>,
     /// The embedded packs compiled once, for documents without a config file.
     defaults: OnceLock<Linter>,
+    /// The built-in defaults with the editor's overlay, when it has one
+    /// (rebuilt when the file generation changes).
+    overlaid_defaults: Mutex<Option<(u64, Arc<Resolved>)>>,
     errors_changed: AtomicBool,
 }
 
@@ -125,6 +165,7 @@ impl Workspace {
             discovered: Mutex::new(HashMap::new()),
             loaded: Mutex::new(HashMap::new()),
             defaults: OnceLock::new(),
+            overlaid_defaults: Mutex::new(None),
             errors_changed: AtomicBool::new(false),
         }
     }
@@ -179,8 +220,18 @@ impl Workspace {
         if **cur == settings {
             return false;
         }
+        let overlay_changed = (cur.packs.as_slice(), cur.allow.as_slice(), &cur.kinds)
+            != (
+                settings.packs.as_slice(),
+                settings.allow.as_slice(),
+                &settings.kinds,
+            );
         *cur = Arc::new(settings);
         drop(cur);
+        if overlay_changed {
+            // Every config must be rebuilt with the new overlay.
+            self.file_generation.fetch_add(1, Ordering::SeqCst);
+        }
         self.bump();
         true
     }
@@ -218,7 +269,8 @@ impl Workspace {
                 }
             }
         }
-        let result = Resolved::load(file);
+        let overlay = self.current_overlay();
+        let result = Resolved::load_with(file, &overlay);
         let mut map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         let entry = map.entry(file.to_path_buf()).or_insert(Loaded {
             good: None,
@@ -241,6 +293,56 @@ impl Workspace {
             }
         }
         entry.good.clone()
+    }
+
+    fn current_overlay(&self) -> Overlay {
+        let first_root = self
+            .roots
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .first()
+            .cloned();
+        self.lsp_settings().overlay(first_root.as_deref())
+    }
+
+    /// The built-in defaults with the editor's overlay; None when there is no
+    /// overlay (the plain default linter serves then). A broken overlay (a
+    /// missing pack) is recorded as a config error and the defaults serve.
+    fn overlaid_defaults(&self, root: &Path) -> Option<Arc<Resolved>> {
+        let overlay = self.current_overlay();
+        if overlay.is_empty() {
+            return None;
+        }
+        let generation = self.file_generation.load(Ordering::SeqCst);
+        let mut cached = self
+            .overlaid_defaults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((g, r)) = cached.as_ref() {
+            if *g == generation {
+                return Some(r.clone());
+            }
+        }
+        match Resolved::defaults_with(root, &overlay) {
+            Ok(r) => {
+                let r = Arc::new(r);
+                *cached = Some((generation, r.clone()));
+                Some(r)
+            }
+            Err(e) => {
+                let mut map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+                map.insert(
+                    e.path.clone(),
+                    Loaded {
+                        good: None,
+                        error: Some(e),
+                        generation,
+                    },
+                );
+                self.errors_changed.store(true, Ordering::SeqCst);
+                None
+            }
+        }
     }
 
     /// The linter over the embedded packs (compiled on first use; call
@@ -308,7 +410,16 @@ impl Workspace {
         let (linter, mut settings) = match (&resolved, path) {
             (Some(r), Some(p)) => (r.linter.clone(), r.settings_for(p)),
             (Some(r), None) => (r.linter.clone(), FileSettings::default()),
-            (None, Some(p)) => (self.default_linter(), self.default_settings(p)),
+            (None, Some(p)) => {
+                let root = self
+                    .root_of(p)
+                    .or_else(|| p.parent().map(Path::to_path_buf))
+                    .unwrap_or_default();
+                match self.overlaid_defaults(&root) {
+                    Some(r) => (r.linter.clone(), r.settings_for(p)),
+                    None => (self.default_linter(), self.default_settings(p)),
+                }
+            }
             (None, None) => (self.default_linter(), FileSettings::default()),
         };
         if let Some(format) = format {

@@ -111,6 +111,12 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Writes bytes as they are (headers included).
+    pub fn send_raw_frame(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     pub fn send(&mut self, msg: &Value) {
         self.send_raw(serde_json::to_string(msg).unwrap().as_bytes());
     }
@@ -295,6 +301,11 @@ impl Client {
         let r = self.request_raw("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "shutdown failed: {r}");
         self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    /// Waits for the server process to end; returns its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
