@@ -22,11 +22,28 @@ fn category_precision_and_recall_hold_on_the_holdout_set() {
             _ => Format::Text,
         };
         let kind = Kind::from_id(it["kind"].as_str().unwrap_or("reply")).unwrap();
-        let settings = FileSettings { format, kind, ..Default::default() };
-        let found = linter.lint(it["text"].as_str().unwrap(), &settings).unwrap();
-        let pred: BTreeSet<String> = found.findings.iter().map(|f| f.category.id().to_string()).collect();
+        let settings = FileSettings {
+            format,
+            kind,
+            ..Default::default()
+        };
+        let found = linter
+            .lint(it["text"].as_str().unwrap(), &settings)
+            .unwrap();
+        let pred: BTreeSet<String> = found
+            .findings
+            .iter()
+            .map(|f| f.category.id().to_string())
+            .collect();
         let set = |k: &str| -> BTreeSet<String> {
-            it[k].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+            it[k]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
         };
         let gold = set("labels");
         let ok: BTreeSet<String> = gold.union(&set("also_ok")).cloned().collect();
@@ -47,6 +64,12 @@ fn category_precision_and_recall_hold_on_the_holdout_set() {
     }
     let precision = tp as f64 / (tp + fp).max(1) as f64;
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
-    eprintln!("holdout: precision {precision:.3} recall {recall:.3}; per category (tp, fp, fn): {per:?}");
-    assert!(precision >= 0.95 && recall >= 0.90, "precision {precision:.3}, recall {recall:.3}:\n{}", misses.join("\n"));
+    eprintln!(
+        "holdout: precision {precision:.3} recall {recall:.3}; per category (tp, fp, fn): {per:?}"
+    );
+    assert!(
+        precision >= 0.95 && recall >= 0.90,
+        "precision {precision:.3}, recall {recall:.3}:\n{}",
+        misses.join("\n")
+    );
 }

@@ -166,10 +166,10 @@ pub fn run(paths: Vec<PathBuf>, write: bool) -> i32 {
                         failed = true;
                     }
                 } else {
-                    print!(
-                        "{}",
-                        unified_diff(&t.path.display().to_string(), &text, &new)
-                    );
+                    // A closed pipe (`tactful fix | head`) is not an error.
+                    let diff = unified_diff(&t.path.display().to_string(), &text, &new);
+                    let _ =
+                        std::io::Write::write_all(&mut std::io::stdout().lock(), diff.as_bytes());
                 }
             }
             Ok(_) => {}

@@ -14,6 +14,12 @@ fn linter_rules() -> Result<std::sync::Arc<crate::config::Resolved>, i32> {
         })
 }
 
+/// Writes to stdout; a closed pipe (`tactful rules list | head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 pub fn list(json: bool) -> i32 {
     let cfg = match linter_rules() {
         Ok(c) => c,
@@ -26,14 +32,22 @@ pub fn list(json: bool) -> i32 {
             .map(|r| serde_json::json!({"id": r.id.as_ref(), "category": r.category.id(), "severity": r.severity.id(),
                 "kinds": r.kinds.iter().map(|k| k.id()).collect::<Vec<_>>(), "message": r.message.as_ref(), "pack": r.pack.as_ref()}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
         return 0;
     }
     for c in Category::ALL {
         let in_cat: Vec<_> = rules.iter().filter(|r| r.category == c).collect();
-        println!("{c} ({})", in_cat.len());
+        out(&format!("{c} ({})\n", in_cat.len()));
         for r in in_cat {
-            println!("  {:<52} {:<8} {}", r.id, r.severity.id(), r.message);
+            out(&format!(
+                "  {:<52} {:<8} {}\n",
+                r.id,
+                r.severity.id(),
+                r.message
+            ));
         }
     }
     0
@@ -46,13 +60,13 @@ pub fn explain(id: &str) -> i32 {
     };
     let engine = cfg.linter.engine();
     if let Some(rule) = engine.rule(id) {
-        print!("{}", docs::explain(rule));
+        out(&docs::explain(rule));
         return 0;
     }
     if let Some(cat) = Category::from_id(id) {
-        println!("{cat}: rules in this category\n");
+        out(&format!("{cat}: rules in this category\n\n"));
         for r in engine.rules().iter().filter(|r| r.category == cat) {
-            println!("  {:<52} {}", r.id, r.message);
+            out(&format!("  {:<52} {}\n", r.id, r.message));
         }
         return 0;
     }
@@ -77,7 +91,7 @@ pub fn explain(id: &str) -> i32 {
 pub fn docs() -> i32 {
     match crate::rules::default_rules() {
         Ok(rules) => {
-            print!("{}", docs::markdown(&rules));
+            out(&docs::markdown(&rules));
             0
         }
         Err(e) => {

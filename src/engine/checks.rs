@@ -35,6 +35,8 @@ pub struct CheckParams {
     pub single_word_min_letters: usize,
     /// Upper-cased words never counted as shouting (acronyms, product names).
     pub allow: std::collections::HashSet<String>,
+    /// Upper-cased words that shout even alone ("We CANNOT", "NEVER").
+    pub emphasis: std::collections::HashSet<String>,
     pub max_sentence_words: usize,
     pub max_paragraph_words: usize,
     pub max: usize,
@@ -48,6 +50,11 @@ impl CheckParams {
             single_word_min_letters: rule.param_usize("single_word_min_letters", 0),
             allow: rule
                 .param_strings("allow")
+                .iter()
+                .map(|s| s.to_uppercase())
+                .collect(),
+            emphasis: rule
+                .param_strings("emphasis")
                 .iter()
                 .map(|s| s.to_uppercase())
                 .collect(),
@@ -117,8 +124,14 @@ pub fn local(
                     i += 1;
                 }
                 let letters: usize = (start..i).map(|k| toks.tokens[k].span.len()).sum();
+                let emphatic = (start..i).any(|k| {
+                    params
+                        .emphasis
+                        .contains(&seg.text[toks.tokens[k].span.clone()])
+                });
                 let run_ok = (i - start >= min_words && letters >= min_letters)
-                    || (single > 0 && i - start == 1 && letters >= single);
+                    || (single > 0 && i - start == 1 && letters >= single)
+                    || emphatic;
                 if !run_ok {
                     continue;
                 }
@@ -341,9 +354,13 @@ pub fn document(
     src: &str,
     doc: &SourceDoc,
     hits: &[ParamHit],
-    _words: usize,
+    words: usize,
     out: &mut Vec<Finding>,
 ) {
+    // Snippets too short to judge as a whole reply are skipped.
+    if words < rule.param_usize("min_document_words", 0) {
+        return;
+    }
     let of = |key: &str| -> Vec<&ParamHit> {
         hits.iter()
             .filter(|h| h.rule == ri && h.key == key)
@@ -416,7 +433,15 @@ category = "shouting"
 message = "m"
 why = "w"
 check = "all-caps"
-params = { min_words = 2, min_letters = 5, allow = ["FAQ"] }
+params = { min_words = 2, min_letters = 5, allow = ["FAQ"], emphasis = ["NEVER", "NOT"] }
+
+[[rule]]
+id = "apology-without-action.x"
+category = "apology-without-action"
+message = "m"
+why = "w"
+check = "apology-without-action"
+params = { apology = ["sorry"], action = ["i will"], min_document_words = 6 }
 "#;
 
     fn rules_hit(text: &str) -> Vec<String> {
@@ -439,6 +464,20 @@ params = { min_words = 2, min_letters = 5, allow = ["FAQ"] }
         assert!(
             rules_hit("\"DO NOT REPLY\" is what they wrote").is_empty(),
             "quoted text"
+        );
+        assert_eq!(
+            rules_hit("We will NEVER share it."),
+            vec!["NEVER"],
+            "emphasis words shout alone"
+        );
+    }
+
+    #[test]
+    fn document_checks_skip_snippets_shorter_than_min_document_words() {
+        assert!(rules_hit("So sorry.").is_empty());
+        assert_eq!(
+            rules_hit("I am so sorry about the delay with your order."),
+            vec!["sorry"]
         );
     }
 }

@@ -116,6 +116,16 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
                 src[..range.start].len() - src[..range.start].trim_end_matches([' ', '\t']).len();
             range.start -= lead;
         }
+        if sentence_start {
+            // "So sorry to trouble you — I need…" → "I need…": the dash that
+            // led on from the deleted words goes with them.
+            let rest = &src[end..];
+            if let Some(after) = rest.strip_prefix(['\u{2014}', '\u{2013}', '-']) {
+                if after.starts_with([' ', '\t']) {
+                    end += rest.len() - after.trim_start_matches([' ', '\t']).len();
+                }
+            }
+        }
         range.end = end;
         if sentence_start && orig_upper {
             // Capitalise the next word.
@@ -313,6 +323,7 @@ fix = ["I'll reply by Friday", "you"]
         assert_eq!(fixed(&l, "No matter what, it works."), "It works.");
         assert_eq!(fixed(&l, "Just click Save."), "Click Save.");
         assert_eq!(fixed(&l, "Then just click Save."), "Then click Save.");
+        assert_eq!(fixed(&l, "No matter what \u{2014} it works."), "It works.");
     }
 
     #[test]
