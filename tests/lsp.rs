@@ -187,8 +187,10 @@ fn rapid_edits_never_publish_a_stale_version() {
         .map(|m| m["params"]["version"].as_i64().unwrap())
         .chain([60])
         .collect();
+    // A re-lint of the latest version (after a settings pull, say) may
+    // publish it again; a version never goes back.
     assert!(
-        versions.windows(2).all(|w| w[0] < w[1]),
+        versions.windows(2).all(|w| w[0] <= w[1]),
         "versions went back: {versions:?}"
     );
     c.shutdown();
