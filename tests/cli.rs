@@ -95,6 +95,18 @@ fn sarif_and_github_formats() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     assert!(v["runs"][0]["results"].as_array().unwrap().len() >= 3);
+    // House rules (not in the built-in packs) are still described, and no
+    // link is invented when the project names no repository.
+    for rule in v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(
+            !rule["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty(),
+            "{rule}"
+        );
+        assert!(rule.get("helpUri").is_none(), "{rule}");
+    }
     let o = run_in(&fixtures(), &["check", "--format", "github", "reply.txt"]);
     insta::assert_snapshot!("github_reply", stdout(&o));
 }

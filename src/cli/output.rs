@@ -275,19 +275,26 @@ pub fn github(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
 }
 
 pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    // Rule metadata: the built-in packs know every built-in rule; a house
+    // rule is described by its finding's message.
     let engine = crate::engine::Engine::default_packs();
-    let mut rule_ids: Vec<&str> = reports
+    let docs_base = crate::explain::default_docs_base();
+    let mut seen: Vec<&Finding> = reports.iter().flat_map(|r| r.findings().iter()).collect();
+    seen.sort_by(|a, b| a.rule.cmp(&b.rule));
+    seen.dedup_by(|a, b| a.rule == b.rule);
+    let rules: Vec<Value> = seen
         .iter()
-        .flat_map(|r| r.findings().iter().map(|f| f.rule.as_ref()))
-        .collect();
-    rule_ids.sort();
-    rule_ids.dedup();
-    let rules: Vec<Value> = rule_ids
-        .iter()
-        .map(|id| {
-            let (short, full) = engine.rule(id).map(|r| (r.message.to_string(), r.why.clone())).unwrap_or_default();
-            json!({"id": id, "shortDescription": {"text": short}, "fullDescription": {"text": full},
-                   "helpUri": format!("https://github.com/tactful-lint/tactful/blob/main/docs/rules.md#{}", id.replace('.', ""))})
+        .map(|f| {
+            let id = f.rule.as_ref();
+            let (short, full) = engine
+                .rule(id)
+                .map(|r| (r.message.to_string(), r.why.clone()))
+                .unwrap_or_else(|| (f.message.to_string(), String::new()));
+            let mut rule = json!({"id": id, "shortDescription": {"text": short}, "fullDescription": {"text": full}});
+            if let Some(url) = crate::explain::docs_url(&engine, id, docs_base.as_deref()) {
+                rule["helpUri"] = json!(url);
+            }
+            rule
         })
         .collect();
     let mut results = Vec::new();
