@@ -3,72 +3,10 @@
 
 use std::path::Path;
 
-use std::sync::Arc;
-use tactful::engine::{Engine, Overrides};
-use tactful::fix;
-use tactful::lint::{FileSettings, Linter};
 use tactful::rules::{self, Rule};
-use tactful::source::Format;
 
 fn check_rules(rules: Vec<Rule>) -> Vec<String> {
-    let engine =
-        Arc::new(Engine::new(rules.clone(), &Overrides::default()).expect("packs compile"));
-    let linter = Linter::new(engine);
-    let mut failures = Vec::new();
-    for rule in &rules {
-        let kind = rule.kinds[0];
-        let settings = FileSettings {
-            format: Format::Text,
-            kind,
-            ..Default::default()
-        };
-        let of_rule = |text: &str| {
-            let r = linter
-                .lint(text, &settings)
-                .expect("plain text always extracts");
-            r.findings
-                .into_iter()
-                .filter(|f| f.rule == rule.id)
-                .collect::<Vec<_>>()
-        };
-        for bad in &rule.bad {
-            let found = of_rule(&bad.text);
-            if found.is_empty() {
-                failures.push(format!(
-                    "{}: bad example not flagged: {:?}",
-                    rule.id, bad.text
-                ));
-                continue;
-            }
-            if let Some(expected) = &bad.fixed {
-                // The first alternative of each finding (the preferred one, or
-                // the first of a rule whose fixes change meaning).
-                let edits: Vec<_> = found
-                    .iter()
-                    .filter_map(|f| f.fixes.first())
-                    .flat_map(|f| f.edits.clone())
-                    .collect();
-                let (fixed, _) = fix::apply_edits(&bad.text, &edits);
-                if &fixed != expected {
-                    failures.push(format!(
-                        "{}: fix of {:?}\n    gave     {:?}\n    expected {:?}",
-                        rule.id, bad.text, fixed, expected
-                    ));
-                } else if !of_rule(&fixed).is_empty() {
-                    failures.push(format!(
-                        "{}: fixed text is flagged again: {:?}",
-                        rule.id, fixed
-                    ));
-                }
-            }
-        }
-        for good in &rule.good {
-            if !of_rule(good).is_empty() {
-                failures.push(format!("{}: good example flagged: {:?}", rule.id, good));
-            }
-        }
-    }
-    failures
+    rules::selftest::check_examples(&rules)
 }
 
 #[test]

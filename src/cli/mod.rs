@@ -83,6 +83,9 @@ enum RulesAction {
     Explain { id: String },
     /// The Markdown rule reference (docs/rules.md is generated from this).
     Docs,
+    /// Proves every example of the rules in effect here (house packs too):
+    /// bad ones flagged and fixed as written, good ones clean. Exit 1 on a failure.
+    Test,
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -107,6 +110,7 @@ pub fn main() -> i32 {
             Some(RulesAction::List { json: true }) => rules_cmd::list(true),
             Some(RulesAction::Explain { id }) => rules_cmd::explain(&id),
             Some(RulesAction::Docs) => rules_cmd::docs(),
+            Some(RulesAction::Test) => rules_cmd::test(),
         },
         Command::Init { force } => init::run(force),
         Command::Lsp { stdio: _ } => match crate::lsp::run_stdio() {

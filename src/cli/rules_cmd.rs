@@ -1,4 +1,4 @@
-//! `tactful rules list | explain ID | docs`: the rule catalogue, from the same
+//! `tactful rules list | explain ID | docs | test`: the rule catalogue, from the same
 //! data the engine runs (the config in the current folder applies).
 
 use crate::config::ConfigCache;
@@ -99,4 +99,25 @@ pub fn docs() -> i32 {
             2
         }
     }
+}
+
+/// `tactful rules test`: every example of every rule in effect.
+pub fn test() -> i32 {
+    let cfg = match linter_rules() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let rules = cfg.linter.engine().rules();
+    let failures = crate::rules::selftest::check_examples(rules);
+    let examples: usize = rules.iter().map(|r| r.bad.len() + r.good.len()).sum();
+    for f in &failures {
+        out(&format!("FAIL {f}\n"));
+    }
+    out(&format!(
+        "{} rules, {examples} examples: {} passed, {} failed\n",
+        rules.len(),
+        examples.saturating_sub(failures.len()),
+        failures.len()
+    ));
+    i32::from(!failures.is_empty())
 }

@@ -2,9 +2,11 @@
 //! errors that name the pack file, line and reason. The default packs are embedded.
 
 pub mod docs;
+pub mod lexicon;
 pub mod pattern;
+pub mod selftest;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -12,6 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{Category, Kind, Severity};
+pub use lexicon::Lexicon;
 pub use pattern::{Elem, Pattern};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
@@ -163,6 +166,12 @@ impl std::error::Error for PackError {}
 struct PackToml {
     #[serde(default)]
     rule: Vec<Spanned<RuleToml>>,
+    /// Word classes (`@name` in patterns), shared by every pack.
+    #[serde(default)]
+    lexicon: BTreeMap<String, Vec<String>>,
+    /// Irregular forms for `~word` (`forget = ["forgot", "forgotten"]`).
+    #[serde(default)]
+    inflections: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -217,8 +226,57 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Parses one pack. `file` names it in errors.
+fn parse_toml(file: &str, text: &str) -> Result<PackToml, PackError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        PackError {
+            file: file.to_string(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })
+}
+
+fn add_to_lexicon(lex: &mut Lexicon, pack: &PackToml) {
+    for (name, entries) in &pack.lexicon {
+        lex.define(name, entries.clone());
+    }
+    for (word, forms) in &pack.inflections {
+        lex.define_irregular(word, forms.clone());
+    }
+}
+
+/// The word classes of the embedded packs (always available, also to house
+/// packs when `builtin = false`).
+pub fn embedded_lexicon() -> &'static Lexicon {
+    static LEX: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEX.get_or_init(|| {
+        let mut lex = Lexicon::default();
+        for (file, text) in EMBEDDED_PACKS {
+            if let Ok(pack) = parse_toml(file, text) {
+                add_to_lexicon(&mut lex, &pack);
+            }
+        }
+        lex
+    })
+}
+
+/// Parses one pack. `file` names it in errors. Word classes come from the
+/// embedded packs and this one.
 pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
+    let pack = parse_toml(file, text)?;
+    let mut lex = embedded_lexicon().clone();
+    add_to_lexicon(&mut lex, &pack);
+    build_rules(file, text, pack, &lex)
+}
+
+fn build_rules(
+    file: &str,
+    text: &str,
+    pack: PackToml,
+    lex: &Lexicon,
+) -> Result<Vec<Rule>, PackError> {
     let err_at = |offset: usize, message: String| {
         let (line, column) = line_col(text, offset);
         PackError {
@@ -228,15 +286,6 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
             message,
         }
     };
-    let pack: PackToml = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-        PackError {
-            file: file.to_string(),
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }
-    })?;
     let pack_name: Arc<str> = Arc::from(file);
     let mut rules = Vec::with_capacity(pack.rule.len());
     for spanned in pack.rule {
@@ -288,7 +337,13 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
         let parse_all = |list: &[Spanned<String>]| -> Result<Vec<Pattern>, PackError> {
             list.iter()
                 .map(|p| {
-                    pattern::parse(p.get_ref()).map_err(|e| err_at(p.span().start, e.to_string()))
+                    let expanded = lex.expand(p.get_ref()).map_err(|m| {
+                        err_at(p.span().start, format!("pattern {:?}: {m}", p.get_ref()))
+                    })?;
+                    let mut parsed = pattern::parse(&expanded)
+                        .map_err(|e| err_at(p.span().start, e.to_string()))?;
+                    parsed.source = p.get_ref().clone();
+                    Ok(parsed)
                 })
                 .collect()
         };
@@ -343,6 +398,19 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
                 }
             }
         }
+        let mut params = r.params;
+        for (key, value) in params.iter_mut() {
+            if let Some(list) = value.as_array_mut() {
+                for v in list.iter_mut() {
+                    if let Some(s) = v.as_str() {
+                        let e = lex.expand(s).map_err(|m| {
+                            err_at(rule_start, format!("rule {id:?} params.{key} {s:?}: {m}"))
+                        })?;
+                        *v = toml::Value::String(e);
+                    }
+                }
+            }
+        }
         rules.push(Rule {
             id: Arc::from(id.as_str()),
             category,
@@ -358,7 +426,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
             bad,
             good: r.examples.good,
             check,
-            params: r.params,
+            params,
             pack: pack_name.clone(),
         });
     }
@@ -388,8 +456,16 @@ pub fn load_packs<'a>(
 ) -> Result<Vec<Rule>, PackError> {
     let mut all: Vec<Rule> = Vec::new();
     let mut seen = HashSet::new();
+    // Two passes: every pack's word classes first, so any pack may use them.
+    let mut parsed = Vec::new();
+    let mut lex = embedded_lexicon().clone();
     for (file, text) in packs {
-        for rule in parse_pack(file, text)? {
+        let pack = parse_toml(file, text)?;
+        add_to_lexicon(&mut lex, &pack);
+        parsed.push((file, text, pack));
+    }
+    for (file, text, pack) in parsed {
+        for rule in build_rules(file, text, pack, &lex)? {
             if !seen.insert(rule.id.clone()) {
                 let line = text
                     .find(&format!("\"{}\"", rule.id))
