@@ -251,10 +251,13 @@ function hideTooltip(delay: number): void {
   }, delay);
 }
 
-/** The highlight under the pointer: the textarea covers the backdrop, so hit-test the stack. */
+/** The highlight under the pointer. The textarea covers the backdrop (which takes no
+ * pointer events), so test the marks' line boxes against the point. */
 function markAt(x: number, y: number): HTMLElement | null {
-  for (const el of document.elementsFromPoint(x, y)) {
-    if (el instanceof HTMLElement && el.matches("mark.finding")) return el;
+  for (const mark of backdrop.querySelectorAll<HTMLElement>("mark.finding")) {
+    for (const r of mark.getClientRects()) {
+      if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) return mark;
+    }
   }
   return null;
 }
