@@ -3,12 +3,13 @@
 //! help-desk editors (textarea, contenteditable with a placeholder chip, iframe editor), talking
 //! to a real `tactful serve`. Screenshots: target/e2e/extension-{textarea,rich,iframe}.png.
 
+mod e2e_browser_support;
 mod e2e_support;
 mod serve_support;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use e2e_browser_support::{browser_tools, BrowserTools};
 use e2e_support::*;
 use serde_json::Value;
 use serve_support::Server;
@@ -25,29 +26,8 @@ fn step<'a>(v: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn extension_underlines_and_fixes_in_textarea_rich_text_and_iframe_editors() {
     const T: &str = "e2e_browser_extension";
-    let Some(chromium) = require(
-        T,
-        "Chromium (apt-get install chromium)",
-        find_program(
-            "CHROMIUM",
-            &[PathBuf::from("/usr/bin/chromium")],
-            Some("chromium"),
-        ),
-    ) else {
-        return;
-    };
-    let Some(node) = require(
-        T,
-        "node",
-        find_program("TACTFUL_E2E_NODE", &[], Some("node")),
-    ) else {
-        return;
-    };
     let ext = repo_root().join("editors/browser");
-    let deps = ext
-        .join("node_modules/playwright-core/package.json")
-        .is_file();
-    let Some(node) = require(T, "editors/browser npm deps (npm ci)", deps.then_some(node)) else {
+    let Some(BrowserTools { chromium, node }) = browser_tools(T, &ext) else {
         return;
     };
     let (server, _dir) = Server::start(&[]);

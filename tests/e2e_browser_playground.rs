@@ -3,41 +3,21 @@
 //! the phrase is highlighted, hovering explains why, a suggestion applies and the score rises.
 //! Screenshots: target/e2e/playground.png (hover card) and playground-after-fix.png.
 
+mod e2e_browser_support;
 mod e2e_support;
 mod serve_support;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use e2e_browser_support::{browser_tools, BrowserTools};
 use e2e_support::*;
 use serve_support::Server;
 
 #[test]
 fn playground_highlights_explains_and_applies_a_fix_and_the_score_rises() {
     const T: &str = "e2e_browser_playground";
-    let Some(chromium) = require(
-        T,
-        "Chromium (apt-get install chromium)",
-        find_program(
-            "CHROMIUM",
-            &[PathBuf::from("/usr/bin/chromium")],
-            Some("chromium"),
-        ),
-    ) else {
-        return;
-    };
-    let Some(node) = require(
-        T,
-        "node",
-        find_program("TACTFUL_E2E_NODE", &[], Some("node")),
-    ) else {
-        return;
-    };
     let web = repo_root().join("web/playground");
-    let deps = web
-        .join("node_modules/playwright-core/package.json")
-        .is_file();
-    let Some(node) = require(T, "web/playground npm deps (npm ci)", deps.then_some(node)) else {
+    let Some(BrowserTools { chromium, node }) = browser_tools(T, &web) else {
         return;
     };
     let (server, _dir) = Server::start(&[]);

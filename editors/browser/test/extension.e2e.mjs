@@ -96,7 +96,7 @@ async function configure(serverUrl, sites) {
   const opts = await context.newPage();
   await opts.goto(`chrome-extension://${EXPECTED_ID}/options.html`);
   await opts.waitForSelector("body[data-loaded]");
-  await opts.fill("#serverUrl", "https://checker.example.com");
+  await opts.fill("#serverUrl", "http://checker.example.com:7383");
   await opts.fill("#sites", sites);
   await opts.click("#save");
   const refused = await opts.textContent("#status");
