@@ -64,6 +64,13 @@ fn playground_highlights_explains_and_applies_a_fix_and_the_score_rises() {
     );
     assert!(!text.contains("you failed"), "{text:?}");
     assert_eq!(v["stillFlagged"], 0, "{v}");
+    assert!(
+        v["htmlHighlighted"]
+            .as_str()
+            .unwrap()
+            .starts_with("You should have"),
+        "{v}"
+    );
     assert_eq!(
         v["foreign"].as_array().unwrap().len(),
         0,

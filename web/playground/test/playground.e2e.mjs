@@ -58,8 +58,17 @@ try {
   // Kind is selectable: an internal note is checked as one (the answer's kind changes what applies).
   await page.selectOption("#kind", "internal-note");
   await page.waitForFunction(() => document.body.dataset.state === "idle");
+  const kindStatus = await page.textContent("#status");
+
+  // Format is selectable: as HTML, the markup is not prose and the highlight sits on the words.
+  await page.selectOption("#kind", "reply");
+  await page.selectOption("#format", "html");
+  await page.fill("#input", "<p class=\"greeting\">Hi {{name}},</p><p>You should have read the <b>FAQ</b>.</p>");
+  const htmlMark = page.locator('mark.finding[data-rule^="blame-customer"]');
+  await htmlMark.waitFor({ state: "attached", timeout: 15_000 });
+  const htmlHighlighted = await htmlMark.textContent();
   const foreign = requests.filter((u) => !u.startsWith(base));
-  console.log(JSON.stringify({ before, after, highlighted, categories, why, replacement, text, stillFlagged, foreign }));
+  console.log(JSON.stringify({ before, after, highlighted, categories, why, replacement, text, stillFlagged, kindStatus, htmlHighlighted, foreign }));
   await browser.close();
 } catch (e) {
   await fail(`playground e2e failed: ${e?.stack ?? e}`);
