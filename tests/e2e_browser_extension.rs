@@ -100,6 +100,10 @@ fn extension_underlines_and_fixes_in_textarea_rich_text_and_iframe_editors() {
         received.contains(&"Thanks for writing in. You failed to enter the code."),
         "{stale:#}"
     );
+    assert!(
+        stale["kinds"].as_array().unwrap().iter().all(|k| k == "kb"),
+        "the kind configured for the site is sent: {stale:#}"
+    );
     for d in stale["drawn"].as_array().unwrap() {
         assert_eq!(
             d["text"], d["actual"],

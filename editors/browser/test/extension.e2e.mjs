@@ -37,13 +37,17 @@ const pagesPort = await listen(pages);
 const pagesBase = `http://127.0.0.1:${pagesPort}`;
 
 // A proxy to tactful serve that can hold answers back (a slow check in flight).
-const proxyState = { delayMs: 0, received: [], answered: 0 };
+const proxyState = { delayMs: 0, received: [], kinds: [], answered: 0 };
 const proxy = createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     const body = Buffer.concat(chunks);
-    try { proxyState.received.push(JSON.parse(body.toString()).text); } catch { proxyState.received.push(null); }
+    try {
+      const req = JSON.parse(body.toString());
+      proxyState.received.push(req.text);
+      proxyState.kinds.push(req.kind);
+    } catch { proxyState.received.push(null); }
     const target = new URL(req.url, tactful);
     const fwd = httpRequest(target, { method: req.method, headers: { "content-type": req.headers["content-type"] || "" } }, (up) => {
       const out = [];
@@ -153,7 +157,7 @@ try {
   // 2. Stale answers: the page changes while a check is in flight (no input event, like a
   //    framework re-render). The old answer must never be drawn; the new text gets its own.
   await page.close();
-  await configure(proxyBase, "127.0.0.1 reply\n");
+  await configure(proxyBase, "example.org reply\n127.0.0.1 kb\n");
   proxyState.delayMs = 1500;
   page = await context.newPage();
   await page.goto(`${pagesBase}/textarea.html`);
@@ -193,7 +197,7 @@ try {
   await page.waitForTimeout(300);
   const afterStaleClick = await page.inputValue("#reply");
   await page.locator(`${underline("blame-customer")}[data-start="7"]`).waitFor({ state: "attached", timeout: 20_000 });
-  step("stale", { received: proxyState.received, drawn: staleDrawn, underlineStart: staleUnderline, changed, afterStaleClick });
+  step("stale", { received: proxyState.received, kinds: proxyState.kinds, drawn: staleDrawn, underlineStart: staleUnderline, changed, afterStaleClick });
   await page.close();
   await configure(tactful, "127.0.0.1 reply\n");
 
