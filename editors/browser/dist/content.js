@@ -73,21 +73,19 @@
             return ed.value;
         return textMap(ed).text.replace(/\n$/, "");
     }
-    /** DOM position of a text offset; `end` prefers the end of the previous text node. */
+    /** DOM position of a text offset. At a boundary between text nodes a range start
+     * takes the next node and a range end the previous one, so a range never reaches
+     * into a neighbouring node (a placeholder chip, a bold run) it does not cover. */
     function domPosition(segments, offset, end) {
-        for (let i = 0; i < segments.length; i++) {
-            const s = segments[i];
-            const len = s.node.data.length;
-            if (offset > s.start && offset < s.start + len)
-                return { seg: s, at: offset - s.start };
-            if (offset === s.start && !end)
-                return { seg: s, at: 0 };
-            if (offset === s.start + len && (end || i === segments.length - 1))
-                return { seg: s, at: len };
-            if (offset === s.start + len && !end && segments[i + 1]?.start !== offset)
-                return { seg: s, at: len };
-        }
-        return null;
+        const inside = segments.find((s) => offset > s.start && offset < s.start + s.node.data.length);
+        if (inside)
+            return { seg: inside, at: offset - inside.start };
+        const starting = segments.find((s) => s.start === offset);
+        const ending = [...segments].reverse().find((s) => s.start + s.node.data.length === offset);
+        const pick = end ? ending ?? starting : starting ?? ending;
+        if (!pick)
+            return null;
+        return { seg: pick, at: pick === ending && (end || !starting) ? pick.node.data.length : 0 };
     }
     function domRange(ed, start, end) {
         const { segments } = textMap(ed);
