@@ -589,6 +589,37 @@ fn a_stalled_request_times_out_with_a_json_error_and_others_wait_for_a_free_slot
 }
 
 #[test]
+fn a_client_that_never_finishes_its_request_head_is_disconnected() {
+    let (server, _dir) = Server::start(&["--timeout-secs", "1"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "POST /api/v1/check HTTP/1.1\r\nHost: {addr}\r\nContent-Ty"
+    )
+    .unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut buf = Vec::new();
+    match s.read_to_end(&mut buf) {
+        Ok(_) => {
+            let text = String::from_utf8_lossy(&buf);
+            assert!(
+                text.is_empty() || text.starts_with("HTTP/1.1 408"),
+                "{text}"
+            );
+        }
+        Err(e) => panic!("the half-sent request was not cut off: {e}"),
+    }
+    // And the service still answers everyone else.
+    let ok = post_json(
+        &agent(),
+        &server.url("/api/v1/check"),
+        &json!({"text": REPLY}),
+    );
+    assert_eq!(ok.status, 200);
+}
+
+#[test]
 fn playground_page_and_script_are_served_with_a_strict_csp() {
     let (server, _dir) = Server::start(&[]);
     let a = agent();

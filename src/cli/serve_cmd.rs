@@ -22,7 +22,8 @@ pub struct Options {
     /// Requests handled at once; more wait for a slot.
     #[arg(long, default_value_t = 64)]
     pub max_concurrent: usize,
-    /// Longest a request may take, in seconds (waiting for a slot included).
+    /// Longest a request may take, in seconds (waiting for a slot included); also how long a
+    /// client may take to send its request head.
     #[arg(long, default_value_t = 10)]
     pub timeout_secs: u64,
 }

@@ -86,6 +86,10 @@ pub fn app(config: Arc<Resolved>, opts: &ServeOptions) -> Router {
 }
 
 /// Binds `opts.addr` and serves until Ctrl-C / SIGTERM.
+///
+/// Connections are served by hyper's HTTP/1 server with a header-read timeout
+/// (a client that never finishes its request head is disconnected; the
+/// per-request timeout covers the body and the answer).
 pub async fn run(config: Arc<Resolved>, opts: ServeOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
@@ -95,10 +99,31 @@ pub async fn run(config: Arc<Resolved>, opts: ServeOptions) -> anyhow::Result<()
     if !local.ip().is_loopback() {
         eprintln!("tactful serve: warning: {local} is not a loopback address; other machines can reach this service");
     }
-    axum::serve(listener, app(config, &opts))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
+    let router = app(config, &opts);
+    let header_timeout = opts.timeout;
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                // Out of file descriptors and the like: wait a moment, keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => return Ok(()),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 async fn shutdown_signal() {
