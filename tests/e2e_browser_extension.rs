@@ -121,6 +121,11 @@ fn extension_underlines_and_fixes_in_textarea_rich_text_and_iframe_editors() {
 
     let rich = step(&v, "rich");
     assert_eq!(rich["underlined"], "You failed to enter", "{rich}");
+    assert_eq!(
+        rich["htmlBefore"],
+        "<p>Hi <span class=\"placeholder\" contenteditable=\"false\">{{ticket.requester.first_name}}</span>,</p><p>You failed to enter the code, just restart the app.</p>",
+        "the underline is drawn outside the editor; its DOM is only what was typed"
+    );
     let seen = rich["seen"].as_str().unwrap();
     assert!(
         seen.contains("You weren't able to enter the code"),
