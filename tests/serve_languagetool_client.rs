@@ -59,6 +59,7 @@ fn language_tool_python_uses_tactful_as_its_server() {
         run.log(),
         server.log()
     );
+    eprintln!("language_tool_python: {}", run.stdout.trim());
     let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     let m = &v["matches"][0];
     assert!(
