@@ -276,9 +276,16 @@ fn quoted_problem(params: &CheckParams, doc: &SourceDoc) -> bool {
             .iter()
             .filter(|t| t.kind == TokenKind::Word)
             .count();
+        // A plain question ("Can I change my address?") raises no problem.
+        let in_question = |m: &super::matcher::Match| {
+            let s = &toks.sentences[toks.tokens[m.tokens.start].sentence as usize];
+            toks.tokens[s.end - 1].kind == TokenKind::End('?')
+        };
         words >= 4
             && params.customer_problem.iter().any(|p| {
-                !super::matcher::find_in(&toks, &p.elems, 0..toks.tokens.len()).is_empty()
+                super::matcher::find_in(&toks, &p.elems, 0..toks.tokens.len())
+                    .iter()
+                    .any(|m| !in_question(m))
             })
     })
 }
