@@ -3,6 +3,7 @@
 
 pub mod automaton;
 pub mod checks;
+pub mod clause;
 pub mod matcher;
 pub mod rewrite;
 pub mod tokenize;
@@ -52,6 +53,8 @@ pub struct Engine {
     local_checks: Vec<u32>,
     /// Rules whose engine check looks at the whole document.
     document_checks: Vec<u32>,
+    /// Some rule is conditioned on the `notification` function.
+    needs_notice: bool,
 }
 
 /// Severity or `off`, per rule id or category id.
@@ -81,6 +84,9 @@ pub struct SegmentLint {
     pub hits: Vec<ParamHit>,
     /// Words in the segment.
     pub words: usize,
+    /// The segment reads as an automated notification (clause function
+    /// `notification`, applied to the whole document in [`Engine::finish`]).
+    pub automated: bool,
 }
 
 const PARAM_KEYS: &[&str] = &[
@@ -206,7 +212,12 @@ impl Engine {
                 }
             })
             .collect();
+        let needs_notice = rules.iter().any(|r| {
+            r.not_in.contains(&clause::Function::Notification)
+                || r.only_in.contains(&clause::Function::Notification)
+        });
         Ok(Engine {
+            needs_notice,
             rules,
             by_id,
             compiled,
@@ -268,6 +279,7 @@ impl Engine {
         if toks.tokens.is_empty() {
             return out;
         }
+        out.automated = self.needs_notice && clause::is_automated_notice(&toks);
         // Candidates from the automaton, verified.
         let mut raw: Vec<(u32, Match)> = Vec::new();
         self.automaton.candidates(&toks.norm, |pat, elem, pos| {
@@ -388,9 +400,33 @@ impl Engine {
         if rule.unless.iter().any(overlapped_by) || self.allow.iter().any(overlapped_by) {
             return true;
         }
-        rule.unless_sentence
+        if rule
+            .unless_sentence
             .iter()
             .any(|p| !matcher::find_in(toks, &p.elems, sentence.clone()).is_empty())
+        {
+            return true;
+        }
+        // Clause functions (document-level `notification` is judged in `finish`).
+        let sentence_level =
+            |fs: &[clause::Function]| fs.iter().any(|f| *f != clause::Function::Notification);
+        if sentence_level(&rule.not_in) || sentence_level(&rule.only_in) {
+            let here = clause::functions_at(toks, mt.tokens.clone());
+            let not_in = clause::Functions::of(&rule.not_in);
+            if here.intersects(not_in) {
+                return true;
+            }
+            let only: Vec<_> = rule
+                .only_in
+                .iter()
+                .copied()
+                .filter(|f| *f != clause::Function::Notification)
+                .collect();
+            if !only.is_empty() && !here.intersects(clause::Functions::of(&only)) {
+                return true;
+            }
+        }
+        false
     }
 
     fn finding(&self, site: &rewrite::Site, rule: &Rule, mt: &Match) -> Finding {
@@ -423,16 +459,28 @@ impl Engine {
         let mut findings: Vec<Finding> = Vec::new();
         let mut hits: Vec<ParamHit> = Vec::new();
         let mut words = 0;
+        let mut automated = false;
         for p in parts {
             findings.extend(p.findings);
             hits.extend(p.hits);
             words += p.words;
+            automated |= p.automated;
         }
         for &ri in &self.document_checks {
             let rule = &self.rules[ri as usize];
             if rule.applies_to(kind) {
                 checks::document(ri, rule, src, doc, &hits, words, &mut findings);
             }
+        }
+        if self.needs_notice {
+            let notice = clause::Function::Notification;
+            findings.retain(|f| {
+                let Some(rule) = self.rule(&f.rule) else {
+                    return true;
+                };
+                !(automated && rule.not_in.contains(&notice)
+                    || !automated && rule.only_in.contains(&notice))
+            });
         }
         apply_directives(src, doc, &mut findings);
         findings.sort_by(|a, b| {

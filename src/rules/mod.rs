@@ -65,6 +65,10 @@ pub struct Rule {
     pub patterns: Vec<Pattern>,
     pub unless: Vec<Pattern>,
     pub unless_sentence: Vec<Pattern>,
+    /// Clause functions where the rule does not apply (`not_in`).
+    pub not_in: Vec<crate::engine::clause::Function>,
+    /// Clause functions the match must be in (`only_in`), when non-empty.
+    pub only_in: Vec<crate::engine::clause::Function>,
     pub fixes: Vec<String>,
     pub fix_unsafe: bool,
     pub bad: Vec<BadExample>,
@@ -200,6 +204,10 @@ struct RuleToml {
     unless: Vec<Spanned<String>>,
     #[serde(default)]
     unless_sentence: Vec<Spanned<String>>,
+    #[serde(default)]
+    not_in: Vec<Spanned<String>>,
+    #[serde(default)]
+    only_in: Vec<Spanned<String>>,
     #[serde(default)]
     fix: Vec<String>,
     #[serde(default)]
@@ -350,6 +358,25 @@ fn build_rules(
         let patterns = parse_all(&r.patterns)?;
         let unless = parse_all(&r.unless)?;
         let unless_sentence = parse_all(&r.unless_sentence)?;
+        let functions = |list: &[Spanned<String>]| -> Result<Vec<_>, PackError> {
+            use crate::engine::clause::Function;
+            list.iter()
+                .map(|f| {
+                    Function::from_id(f.get_ref()).ok_or_else(|| {
+                        err_at(
+                            f.span().start,
+                            format!(
+                                "unknown clause function {:?} (one of {})",
+                                f.get_ref(),
+                                Function::ALL.map(Function::id).join(", ")
+                            ),
+                        )
+                    })
+                })
+                .collect()
+        };
+        let not_in = functions(&r.not_in)?;
+        let only_in = functions(&r.only_in)?;
         let check = match &r.check {
             None => None,
             Some(c) => Some(Check::from_id(c.get_ref()).ok_or_else(|| {
@@ -421,6 +448,8 @@ fn build_rules(
             patterns,
             unless,
             unless_sentence,
+            not_in,
+            only_in,
             fixes: r.fix,
             fix_unsafe: r.fix_unsafe,
             bad,

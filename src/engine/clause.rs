@@ -1,0 +1,254 @@
+//! Clause function: what the sentence around a match is doing — a condition
+//! or hypothetical, a requirement or how-to step, a question, reported
+//! speech, a negation — so rules say *where* they apply (`not_in = [...]`,
+//! `only_in = [...]`) instead of listing guard phrases one by one. The cue
+//! words are data: `clause-*` classes of `rules/lexicon.toml`.
+//!
+//! Automated notifications ("This is an automated message", "do not reply to
+//! this email") are a property of the whole document; see [`NOTICE_CLASS`].
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use super::matcher;
+use super::tokenize::{TokenKind, Tokens};
+use crate::rules::{self, pattern, Pattern};
+
+/// One clause function. The names are the values of `not_in` / `only_in`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// Inside (or governed by) an if/unless/when/once/in-case clause, or a
+    /// hypothetical ("should you", "would you like").
+    Conditional,
+    /// The sentence states what something requires or how to do it: a
+    /// purpose clause ("To add an admin, …"), eligibility, a plan or role requirement.
+    Requirement,
+    /// The sentence is a question.
+    Question,
+    /// The match is reported or quoted speech ("you said that …", "you wrote:").
+    Reported,
+    /// A negation governs the match ("you don't need to …", "never …").
+    Negated,
+    /// The sentence starts with an instruction verb (a how-to step).
+    Instruction,
+    /// The document is an automated notification (no human voice).
+    Notification,
+}
+
+impl Function {
+    pub const ALL: [Function; 7] = [
+        Function::Conditional,
+        Function::Requirement,
+        Function::Question,
+        Function::Reported,
+        Function::Negated,
+        Function::Instruction,
+        Function::Notification,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Function::Conditional => "conditional",
+            Function::Requirement => "requirement",
+            Function::Question => "question",
+            Function::Reported => "reported",
+            Function::Negated => "negated",
+            Function::Instruction => "instruction",
+            Function::Notification => "notification",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of clause functions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Functions(u8);
+
+impl Functions {
+    pub fn insert(&mut self, f: Function) {
+        self.0 |= f.bit();
+    }
+    pub fn contains(self, f: Function) -> bool {
+        self.0 & f.bit() != 0
+    }
+    pub fn intersects(self, other: Functions) -> bool {
+        self.0 & other.0 != 0
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn of(list: &[Function]) -> Functions {
+        let mut s = Functions::default();
+        for f in list {
+            s.insert(*f);
+        }
+        s
+    }
+}
+
+/// The lexicon class holding automated-notice cues (document level).
+pub const NOTICE_CLASS: &str = "clause-automated";
+
+struct Cues {
+    /// Subordinators that open a condition anywhere in the sentence.
+    conditional: Vec<Pattern>,
+    /// Sentence openings that make it hypothetical ("should you …").
+    hypothetical_start: Vec<Pattern>,
+    /// Requirement / purpose framing anywhere in the sentence.
+    requirement: Vec<Pattern>,
+    /// Reporting frames before the match ("you said that").
+    reported: Vec<Pattern>,
+    /// Negators just before the match.
+    negator: Vec<Pattern>,
+    /// Instruction verbs that open a how-to step.
+    instruction: Vec<Pattern>,
+    /// Automated-notification cues.
+    notice: Vec<Pattern>,
+}
+
+fn class_patterns(name: &str, fallback: &[&str]) -> Vec<Pattern> {
+    let lex = rules::embedded_lexicon();
+    let owned: Vec<String>;
+    let entries: &[String] = match lex.class(name) {
+        Some(e) => e,
+        None => {
+            owned = fallback.iter().map(|s| s.to_string()).collect();
+            &owned
+        }
+    };
+    entries
+        .iter()
+        .filter_map(|e| lex.expand(e).ok())
+        .filter_map(|e| pattern::parse(&e).ok())
+        .collect()
+}
+
+fn cues() -> &'static Cues {
+    static CUES: OnceLock<Cues> = OnceLock::new();
+    CUES.get_or_init(|| Cues {
+        conditional: class_patterns(
+            "clause-conditional",
+            &[
+                "if",
+                "unless",
+                "once",
+                "whenever",
+                "in case",
+                "provided that",
+            ],
+        ),
+        hypothetical_start: class_patterns("clause-hypothetical-start", &["should you"]),
+        requirement: class_patterns("clause-requirement", &["in order to"]),
+        reported: class_patterns("clause-reported", &["you (said|wrote|mentioned) (that)?"]),
+        negator: class_patterns("clause-negator", &["not", "never", "no"]),
+        instruction: class_patterns("clause-instruction", &["click", "go to", "select"]),
+        notice: class_patterns(NOTICE_CLASS, &["this is an automated message"]),
+    })
+}
+
+fn any_in(toks: &Tokens, pats: &[Pattern], starts: Range<usize>) -> Option<usize> {
+    for s in starts {
+        for p in pats {
+            if matcher::match_at(toks, &p.elems, s).is_some() {
+                return Some(s);
+            }
+        }
+    }
+    None
+}
+
+/// How far before or after a match a cue is looked for (bounds the cost).
+const WINDOW: usize = 40;
+
+/// The clause functions of the sentence around `span` (token indices).
+pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
+    let mut f = Functions::default();
+    let Some(first) = toks.tokens.get(span.start) else {
+        return f;
+    };
+    let sentence = toks.sentences[first.sentence as usize].clone();
+    let lo = span.start.saturating_sub(WINDOW).max(sentence.start);
+    let hi = (span.end + WINDOW).min(sentence.end);
+    let c = cues();
+    if toks.tokens[sentence.start..sentence.end]
+        .last()
+        .is_some_and(|t| t.kind == TokenKind::End('?'))
+    {
+        f.insert(Function::Question);
+    }
+    if any_in(toks, &c.conditional, lo..hi).is_some()
+        || any_in(
+            toks,
+            &c.hypothetical_start,
+            sentence.start..sentence.start + 1,
+        )
+        .is_some()
+    {
+        f.insert(Function::Conditional);
+    }
+    if any_in(toks, &c.requirement, lo..hi).is_some() {
+        f.insert(Function::Requirement);
+    }
+    if any_in(toks, &c.reported, lo..span.start).is_some() {
+        f.insert(Function::Reported);
+    }
+    if any_in(
+        toks,
+        &c.negator,
+        span.start.saturating_sub(3).max(sentence.start)..span.end,
+    )
+    .is_some()
+    {
+        f.insert(Function::Negated);
+    }
+    if any_in(toks, &c.instruction, sentence.start..sentence.start + 1).is_some() {
+        f.insert(Function::Instruction);
+    }
+    f
+}
+
+/// Whether a segment reads as an automated notification.
+pub fn is_automated_notice(toks: &Tokens) -> bool {
+    let c = cues();
+    // Notices say so early; bound the scan.
+    let n = toks.tokens.len().min(400);
+    any_in(toks, &c.notice, 0..n).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::tokenize::tokenize;
+
+    fn at(text: &str, word: &str) -> Functions {
+        let t = tokenize(text);
+        let i = (0..t.tokens.len()).find(|&i| t.norm_of(i) == word).unwrap();
+        functions_at(&t, i..i + 1)
+    }
+
+    #[test]
+    fn conditions_questions_requirements_and_reports() {
+        assert!(
+            at("If you didn't get the email, resend it.", "did").contains(Function::Conditional)
+        );
+        assert!(
+            at("You'll need a new link once it expires.", "need").contains(Function::Conditional)
+        );
+        assert!(!at("You didn't enter the code.", "did").contains(Function::Conditional));
+        assert!(at("Did you restart it?", "restart").contains(Function::Question));
+        assert!(
+            at("To add an admin, you need to be on the Team plan.", "need")
+                .contains(Function::Requirement)
+        );
+        assert!(at("You said that it was broken.", "broken").contains(Function::Reported));
+        assert!(at("You don't need to do anything.", "need").contains(Function::Negated));
+        assert!(at("Click Save and you're done.", "done").contains(Function::Instruction));
+    }
+}
