@@ -26,5 +26,6 @@ pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod score;
+pub mod serve;
 pub mod source;
 pub mod text_document;

@@ -4,8 +4,9 @@
 mod check;
 mod fix_cmd;
 mod init;
-mod output;
-mod rules_cmd;
+pub(crate) mod output;
+pub(crate) mod rules_cmd;
+mod serve_cmd;
 mod walk;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -64,6 +65,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the local HTTP service: web playground, JSON API, LanguageTool-compatible API.
+    Serve(serve_cmd::Options),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -113,6 +116,7 @@ pub fn main() -> i32 {
             Some(RulesAction::Test) => rules_cmd::test(),
         },
         Command::Init { force } => init::run(force),
+        Command::Serve(opts) => serve_cmd::run(opts),
         Command::Lsp { stdio: _ } => match crate::lsp::run_stdio() {
             Ok(()) => 0,
             Err(e) => {

@@ -469,7 +469,16 @@ impl Engine {
         for &ri in &self.document_checks {
             let rule = &self.rules[ri as usize];
             if rule.applies_to(kind) {
-                checks::document(ri, rule, src, doc, &hits, words, &mut findings);
+                checks::document(
+                    ri,
+                    rule,
+                    &self.check_params[ri as usize],
+                    src,
+                    doc,
+                    &hits,
+                    words,
+                    &mut findings,
+                );
             }
         }
         if self.needs_notice {

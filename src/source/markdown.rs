@@ -53,6 +53,7 @@ fn extract_nested(text: &str, opts: &SourceOptions, depth: usize) -> SourceDoc {
         directives: ctx.directives,
         kind: ctx.kind,
         protected: ctx.protected,
+        quoted: ctx.quoted,
     }
 }
 
@@ -321,7 +322,18 @@ impl Walker<'_, '_> {
                 true
             }
             Tag::CodeBlock(_) | Tag::MetadataBlock(_) => true,
-            Tag::BlockQuote(None) => !self.opts.lint_block_quotes,
+            Tag::BlockQuote(None) => {
+                if !self.opts.lint_block_quotes && self.visible() {
+                    // The customer's words: context for the document checks.
+                    let quote: String = self.original[r.clone()]
+                        .lines()
+                        .map(|l| l.trim_start().trim_start_matches('>').trim_start())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    super::keep_quoted(&mut self.ctx.quoted, &quote);
+                }
+                !self.opts.lint_block_quotes
+            }
             Tag::BlockQuote(Some(_)) => false,
             Tag::HtmlBlock => {
                 if self.visible() {

@@ -471,6 +471,8 @@ pub struct MaskContext {
     pub directives: Vec<Directive>,
     pub kind: Option<Kind>,
     pub protected: Vec<Range<usize>>,
+    /// Quoted customer text seen while extracting (see `SourceDoc::quoted`).
+    pub quoted: Vec<String>,
 }
 
 impl MaskContext {
