@@ -22,7 +22,7 @@ pub fn fixed_text(
     cfg.linter
         .lint(text, &settings)
         .map_err(|e| format!("cannot read as {}: {e}", settings.format.id()))?;
-    fix::fix_all(&cfg.linter, text, &settings, 4)
+    fix::fix_all(&cfg.linter, text, &settings, fix::FIX_PASSES)
         .map_err(|e| format!("a fix would make the file unreadable ({e}); nothing written"))
 }
 
