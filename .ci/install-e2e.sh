@@ -94,6 +94,10 @@ else
   echo "$want" > "$stamp"
 fi
 
+# --- parser conformance suites (tests/parser_suites.rs)----------------------------------------
+step "YAML and JSON test suite data"
+TACTFUL_E2E_CACHE="$CACHE" "$ROOT/.ci/install-parser-suites.sh"
+
 # Where the tests look (they default to these paths too); .ci/run sources this file.
 cat > "$CACHE/env.sh" <<ENV
 export TACTFUL_E2E_CACHE='$CACHE'

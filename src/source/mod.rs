@@ -23,6 +23,7 @@ pub mod structure;
 pub mod text;
 pub mod url;
 pub mod yaml;
+pub mod yaml_events;
 
 use std::ops::Range;
 

@@ -3,14 +3,14 @@
 //! must leave the content exactly as it was, a fix must leave the shape
 //! (YAML value types, Markdown blocks) as it was.
 //!
-//! YAML is compared through the YAML parser's value tree, Markdown through
+//! YAML is compared through saphyr-parser's value stream, Markdown through
 //! pulldown-cmark's event stream (HTML comments left out, as they render as
 //! nothing), every other format through its prose segments.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::placeholder::{mask, MaskContext};
-use super::yaml::{self, YamlScalar, YamlValue};
+use super::yaml::YamlScalar;
 use super::{extract, markdown, Format, SourceError, SourceOptions};
 
 /// How much of a document must stay the same.
@@ -34,12 +34,7 @@ pub fn fingerprint(
 ) -> Result<Vec<String>, SourceError> {
     let mut out = Vec::new();
     match format {
-        Format::Yaml => {
-            for doc in yaml::parse(text)? {
-                out.push("---".to_string());
-                yaml_tokens(&doc, compare, &mut out);
-            }
-        }
+        Format::Yaml => out = super::yaml_events::tokens(text, compare)?,
         Format::Markdown => markdown_tokens(text, compare, &mut out),
         _ => {
             let doc = extract(text, format, opts)?;
@@ -114,35 +109,6 @@ fn looks_numeric(v: &str) -> bool {
         }
     }
     digits
-}
-
-fn yaml_tokens(v: &YamlValue, compare: Compare, out: &mut Vec<String>) {
-    match v {
-        YamlValue::Map(entries) => {
-            out.push("{".to_string());
-            for (k, child) in entries {
-                out.push(format!("key:{}", k.value));
-                yaml_tokens(child, compare, out);
-            }
-            out.push("}".to_string());
-        }
-        YamlValue::Seq(items) => {
-            out.push("[".to_string());
-            for item in items {
-                yaml_tokens(item, compare, out);
-            }
-            out.push("]".to_string());
-        }
-        YamlValue::Scalar(s) => {
-            let ty = yaml_scalar_type(s);
-            out.push(match compare {
-                Compare::Content => format!("{ty}:{}", s.value),
-                Compare::Shape if ty == "str" => ty.to_string(),
-                Compare::Shape => format!("{ty}:{}", s.value),
-            });
-        }
-        YamlValue::Null => out.push("null".to_string()),
-    }
 }
 
 fn markdown_tokens(text: &str, compare: Compare, out: &mut Vec<String>) {

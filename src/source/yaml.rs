@@ -112,6 +112,8 @@ pub fn parse_with_comments(text: &str) -> Result<(Vec<YamlValue>, Vec<usize>), S
 /// Extracts the prose strings of a YAML export.
 pub fn extract(text: &str, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
     let (docs, comments) = parse_with_comments(text)?;
+    // What this scanner accepts must be YAML to a compliant parser too.
+    super::yaml_events::validate(text)?;
     let selection = Selection::new(opts);
     let mut picked = Vec::new();
     for root in &docs {
