@@ -139,13 +139,14 @@ pub fn disable_directive(
     }
     let line = line_start(text, at);
     let next_line = format!("tactful-disable-next-line {rule}");
+    let before = structure::fingerprint(text, format, opts, Compare::Content).ok()?;
     for prefix in prefixes(text, line, format) {
         let edit = comment_line(text, line, &prefix, syntax, &next_line);
         let candidate = DirectiveEdit {
             edits: vec![edit],
             scope: DirectiveScope::Line,
         };
-        if verified(text, format, opts, &candidate, at, rule) {
+        if verified(text, &before, format, opts, &candidate, at, rule) {
             return Some(candidate);
         }
     }
@@ -179,7 +180,7 @@ pub fn disable_directive(
                 ],
                 scope: DirectiveScope::Block(what),
             };
-            if verified(text, format, opts, &candidate, at, rule) {
+            if verified(text, &before, format, opts, &candidate, at, rule) {
                 return Some(candidate);
             }
         }
@@ -324,6 +325,7 @@ fn scalar_holding(v: &YamlValue, at: usize, out: &mut Vec<(Range<usize>, &'stati
 /// reads the same) and its directive covers the finding at byte `at`.
 fn verified(
     text: &str,
+    before: &[String],
     format: Format,
     opts: &SourceOptions,
     candidate: &DirectiveEdit,
@@ -331,8 +333,9 @@ fn verified(
     rule: &str,
 ) -> bool {
     let (edited, _) = crate::fix::apply_edits(text, &candidate.edits);
-    if !structure::same(text, &edited, format, opts, Compare::Content) {
-        return false;
+    match structure::fingerprint(&edited, format, opts, Compare::Content) {
+        Ok(after) if after == before => {}
+        _ => return false,
     }
     let Ok(doc) = source::extract(&edited, format, opts) else {
         return false;

@@ -460,6 +460,7 @@ fn a_yaml_plain_scalar_is_requoted_when_a_deletion_leaves_an_indicator_first() {
         ("&amp", " is the entity."),
         ("!important", " is the flag."),
         ("*", " marks required fields."),
+        (",", " is the separator."),
         ("5", ""),
         ("yes", ""),
     ] {
