@@ -38,21 +38,22 @@ pub enum CommentSyntax {
 impl CommentSyntax {
     /// The comment syntax of a format, or `None` when it has none (plain text,
     /// JSON) or the template engine cannot be told from the file name
-    /// (`.tmpl`, `.tpl`: Go templates, Smarty and others differ). `path`
-    /// names the engine of a template.
+    /// (`.tmpl`, `.tpl`: Go templates, Smarty and others differ), and for
+    /// MDX, whose `{/* */}` comments the Markdown reader does not know.
+    /// `path` names the engine of a template.
     pub fn of(format: Format, path: &str) -> Option<CommentSyntax> {
+        let lower = path.to_ascii_lowercase();
         match format {
+            // MDX has no HTML comments (`<!--` is a syntax error there).
+            Format::Markdown if lower.ends_with(".mdx") => None,
             Format::Markdown | Format::Html => Some(CommentSyntax::Html),
-            Format::Template => {
-                let lower = path.to_ascii_lowercase();
-                match lower.rsplit('.').next().unwrap_or("") {
-                    "liquid" => Some(CommentSyntax::Liquid),
-                    "j2" | "jinja" | "jinja2" => Some(CommentSyntax::Jinja),
-                    "hbs" | "handlebars" => Some(CommentSyntax::Handlebars),
-                    "mustache" => Some(CommentSyntax::Mustache),
-                    _ => None,
-                }
-            }
+            Format::Template => match lower.rsplit('.').next().unwrap_or("") {
+                "liquid" => Some(CommentSyntax::Liquid),
+                "j2" | "jinja" | "jinja2" => Some(CommentSyntax::Jinja),
+                "hbs" | "handlebars" => Some(CommentSyntax::Handlebars),
+                "mustache" => Some(CommentSyntax::Mustache),
+                _ => None,
+            },
             Format::Yaml => Some(CommentSyntax::Hash),
             Format::Text | Format::Json => None,
         }

@@ -75,7 +75,7 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, usize) {
 
 /// How many fix-and-lint passes `tactful fix` and the editor's "fix all"
 /// make: overlapping fixes land in later passes.
-pub const FIX_PASSES: usize = 4;
+pub const FIX_PASSES: usize = 10;
 
 /// Applies preferred fixes and lints again until nothing changes (at most
 /// `passes` times), as `tactful fix` does: overlapping fixes land in later

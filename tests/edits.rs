@@ -302,7 +302,19 @@ fn template_directives_use_each_engines_real_comment_syntax() {
             d.edits
         );
     }
-    // Engines that cannot be told from the extension get no comment.
+    // Engines that cannot be told from the extension get no comment, nor
+    // does MDX (no HTML comments there).
+    let md = "Just restart it.\n";
+    let m = &lint(md, Format::Markdown)[0];
+    let d = actions::disable_directive(
+        md,
+        Format::Markdown,
+        &SourceOptions::default(),
+        "a.mdx",
+        m.range.clone(),
+        &m.rule,
+    );
+    assert!(d.is_none(), "{d:?}");
     let f = &lint(body, Format::Template)[0];
     for path in ["reply.tmpl", "reply.tpl", "reply"] {
         let d = actions::disable_directive(

@@ -470,3 +470,21 @@ fn generated_documents_are_parsed_and_fixed() {
         eprintln!("{format:?}: {parsed}/40 parsed, {fixed} fixed");
     }
 }
+
+/// Cases proptest found: chains of overlapping fixes that needed more
+/// passes than `tactful fix` once made (4), so a second run changed more.
+#[test]
+fn fixing_chains_of_overlapping_phrases_is_idempotent() {
+    for (t, format) in [
+        (
+            "<p>Obviously, you failed to enter</p>\n<p>just restart it</p>\n<p>you failed to enter</p>\n<p>Obviously, Obviously, #</p>\n",
+            Format::Html,
+        ),
+        (
+            "1. Obviously, just restart it Obviously,\n\nObviously, Obviously, 1.\n\n",
+            Format::Markdown,
+        ),
+    ] {
+        check(t, format).unwrap();
+    }
+}

@@ -8,7 +8,7 @@ use super::walk;
 use crate::config::ConfigCache;
 use crate::fix;
 
-/// Applies preferred fixes until nothing changes (at most 4 passes).
+/// Applies preferred fixes until nothing changes (at most `fix::FIX_PASSES` passes).
 /// Returns the new text, or an error when the file could not be parsed.
 pub fn fixed_text(
     cfg: &crate::config::Resolved,
