@@ -1,6 +1,7 @@
 //! Applying fixes to text, purely: picks non-overlapping edits, applies them
 //! back to front, and never touches bytes outside the edits.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::model::{Edit, Finding};
@@ -11,6 +12,7 @@ use crate::model::{Edit, Finding};
 /// can turn a mid-sentence rewrite into a sentence start).
 pub fn resolve_edits(text: &str, edits: &[Edit]) -> Vec<Edit> {
     let mut chosen: Vec<&Edit> = Vec::new();
+    let mut occupied = Occupied::default();
     for e in edits {
         if e.range.start > e.range.end
             || e.range.end > text.len()
@@ -19,7 +21,8 @@ pub fn resolve_edits(text: &str, edits: &[Edit]) -> Vec<Edit> {
         {
             continue;
         }
-        if !chosen.iter().any(|c| clash(e, c)) {
+        if !occupied.collides(e) {
+            occupied.insert(e);
             chosen.push(e);
         }
     }
@@ -123,10 +126,19 @@ pub fn fix_until_stable(
     let mut patch = Patch::new(text.len());
     let mut applied = 0;
     // Fixes left out, by rule, matched text and replacement.
-    let mut refused: Vec<(String, String, String)> = Vec::new();
+    let mut refused: HashSet<(String, String, String)> = HashSet::new();
+    let shape = |t: &str| {
+        crate::source::structure::fingerprint(
+            t,
+            settings.format,
+            &settings.source,
+            crate::source::structure::Compare::Shape,
+        )
+    };
     let mut findings = lint(&current)?;
-    // How many fixes a try takes: one at a time when fixes that are each
-    // fine break the structure together.
+    let mut current_shape = shape(&current);
+    // How many fixes a try takes: halved while a set of fixes changes the
+    // structure, down to the one fix that does.
     let mut limit = usize::MAX;
     'passes: for _ in 0..passes {
         loop {
@@ -138,50 +150,49 @@ pub fn fix_until_stable(
             let edits: Vec<Edit> = picked.iter().flat_map(|(_, e)| e.clone()).collect();
             let chosen = resolve_edits(&current, &edits);
             let next = splice(&current, &chosen);
-            let shape_kept = crate::source::structure::same(
-                &current,
-                &next,
-                settings.format,
-                &settings.source,
-                crate::source::structure::Compare::Shape,
-            );
-            let bad: Vec<usize> = if shape_kept {
-                let after = lint(&next)?;
-                introduced_by(&findings, &after, &picked, &chosen)
-            } else {
-                // Find the fixes that change the structure, one by one.
-                (0..picked.len())
-                    .filter(|&i| {
-                        let one = resolve_edits(&current, &picked[i].1);
-                        !crate::source::structure::same(
-                            &current,
-                            &splice(&current, &one),
-                            settings.format,
-                            &settings.source,
-                            crate::source::structure::Compare::Shape,
-                        )
-                    })
-                    .collect()
+            let next_shape = shape(&next);
+            let shape_kept = match (&current_shape, &next_shape) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
             };
-            if bad.is_empty() && !shape_kept {
-                limit = 1;
+            let mut after = None;
+            let bad: Vec<usize> = if shape_kept {
+                let a = lint(&next)?;
+                let bad = introduced_by(&findings, &a, &picked, &chosen);
+                after = Some(a);
+                bad
+            } else if picked.len() == 1 {
+                // This fix changes the structure.
+                vec![0]
+            } else {
+                // Some fix among these does: try half as many.
+                limit = (picked.len() / 2).max(1);
                 continue;
-            }
+            };
             if bad.is_empty() {
+                let truncated = limit != usize::MAX;
                 limit = usize::MAX;
                 if next == current {
                     break 'passes;
                 }
-                crate::source::extract(&next, settings.format, &settings.source)?;
                 patch.apply(&chosen);
                 applied += picked.len();
                 current = next;
-                findings = lint(&current)?;
+                current_shape = next_shape;
+                // The lint of the accepted text (it extracted, so it reads).
+                findings = match after {
+                    Some(a) => a,
+                    None => lint(&current)?,
+                };
+                // A batch cut short leaves fixes of this pass to try.
+                if truncated {
+                    continue;
+                }
                 break;
             }
             for i in bad {
                 let f = &findings[picked[i].0];
-                refused.push(refusal_key(&current, f));
+                refused.insert(refusal_key(&current, f));
             }
         }
     }
@@ -212,21 +223,20 @@ fn refusal_key(text: &str, f: &Finding) -> (String, String, String) {
 fn pick_fixes(
     text: &str,
     findings: &[Finding],
-    refused: &[(String, String, String)],
+    refused: &HashSet<(String, String, String)>,
 ) -> Vec<(usize, Vec<Edit>)> {
     let mut fixes: Vec<(usize, Vec<Edit>)> = findings
         .iter()
         .enumerate()
         .filter_map(|(i, f)| Some((i, f.preferred_fix()?.edits.clone())))
         .filter(|(_, edits)| !edits.is_empty())
-        .filter(|(i, _)| !refused.contains(&refusal_key(text, &findings[*i])))
+        .filter(|(i, _)| refused.is_empty() || !refused.contains(&refusal_key(text, &findings[*i])))
         .collect();
     fixes.sort_by_key(|(_, edits)| edits.iter().map(|e| e.range.start).min());
     let mut taken: Vec<(usize, Vec<Edit>)> = Vec::new();
+    let mut occupied = Occupied::default();
     for (i, edits) in fixes {
-        let collides = edits
-            .iter()
-            .any(|e| taken.iter().flat_map(|(_, t)| t).any(|t| clash(e, t)));
+        let collides = edits.iter().any(|e| occupied.collides(e));
         let valid = edits.iter().all(|e| {
             e.range.start <= e.range.end
                 && e.range.end <= text.len()
@@ -234,6 +244,7 @@ fn pick_fixes(
                 && text.is_char_boundary(e.range.end)
         });
         if valid && !collides {
+            edits.iter().for_each(|e| occupied.insert(e));
             taken.push((i, edits));
         }
     }
@@ -251,41 +262,72 @@ fn introduced_by(
     chosen: &[Edit],
 ) -> Vec<usize> {
     const NEAR: usize = 80;
-    // Each chosen edit's range in the new text, and its fix.
-    let mut placed: Vec<(Range<usize>, usize)> = Vec::new();
+    let owner_of: HashMap<(usize, usize), usize> = picked
+        .iter()
+        .enumerate()
+        .flat_map(|(o, (_, edits))| edits.iter().map(move |e| ((e.range.start, e.range.end), o)))
+        .collect();
+    // Each chosen edit's range in the new text, and its fix; sorted.
+    let mut placed: Vec<(Range<usize>, usize)> = Vec::with_capacity(chosen.len());
     let mut delta: isize = 0;
     for e in chosen {
         let start = (e.range.start as isize + delta) as usize;
-        let owner = picked
-            .iter()
-            .position(|(_, edits)| edits.iter().any(|x| x.range == e.range))
+        let owner = owner_of
+            .get(&(e.range.start, e.range.end))
+            .copied()
             .unwrap_or(0);
         placed.push((start..start + e.replacement.len(), owner));
         delta += e.replacement.len() as isize - e.range.len() as isize;
     }
+    let rules_before: HashSet<&str> = before.iter().map(|b| b.rule.as_ref()).collect();
     let mut bad = Vec::new();
     for a in after {
-        let near: Vec<usize> = placed
-            .iter()
-            .filter(|(r, _)| {
-                a.range.start <= r.end + NEAR && r.start.saturating_sub(NEAR) <= a.range.end
-            })
-            .map(|(_, owner)| *owner)
-            .collect();
-        if near.is_empty() {
+        // A rule the document already had is not brought by the fix (a
+        // document check's finding may move when the text changes); one
+        // with a fix of its own is fixed (and guarded) by the next pass.
+        if rules_before.contains(a.rule.as_ref()) || a.preferred_fix().is_some() {
             continue;
         }
-        // A rule the document already had is not brought by the fix (a
-        // document check's finding may move when the text changes).
-        // One with a fix of its own is fixed (and guarded) by the next pass.
-        let was_there = before.iter().any(|b| b.rule == a.rule) || a.preferred_fix().is_some();
-        if !was_there {
-            bad.extend(near);
+        // The edits near the finding: placed ranges are sorted and disjoint.
+        let hi = placed.partition_point(|(r, _)| r.start <= a.range.end + NEAR);
+        let mut i = hi;
+        while i > 0 && placed[i - 1].0.end + NEAR >= a.range.start {
+            i -= 1;
+            bad.push(placed[i].1);
         }
     }
     bad.sort_unstable();
     bad.dedup();
     bad
+}
+
+/// The ranges of edits already chosen, to find a collision in log time.
+#[derive(Default)]
+struct Occupied(std::collections::BTreeSet<(usize, usize)>);
+
+impl Occupied {
+    fn insert(&mut self, e: &Edit) {
+        self.0.insert((e.range.start, e.range.end));
+    }
+
+    /// Whether `e` clashes with a chosen edit. Chosen ranges are disjoint,
+    /// so walking back from the last one starting by `e`'s end, ends only
+    /// decrease: stop at the first that ends before `e` starts.
+    fn collides(&self, e: &Edit) -> bool {
+        for &(start, end) in self.0.range(..=(e.range.end, usize::MAX)).rev() {
+            let t = Edit {
+                range: start..end,
+                replacement: String::new(),
+            };
+            if clash(e, &t) {
+                return true;
+            }
+            if end < e.range.start {
+                break;
+            }
+        }
+        false
+    }
 }
 
 /// Whether two edits cannot both apply (see [`resolve_edits`]).
