@@ -138,6 +138,9 @@ else
   python3 -m venv "$LTVENV"
   "$LTVENV/bin/pip" install -q --disable-pip-version-check "language-tool-python==$LANGUAGE_TOOL_PYTHON_VERSION"
 fi
+# --- parser conformance suites (tests/parser_suites.rs)----------------------------------------
+step "YAML and JSON test suite data"
+TACTFUL_E2E_CACHE="$CACHE" "$ROOT/.ci/install-parser-suites.sh"
 
 # Where the tests look (they default to these paths too); .ci/run sources this file.
 cat > "$CACHE/env.sh" <<ENV

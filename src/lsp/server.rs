@@ -765,11 +765,24 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 seen_rules.push(&f.rule);
-                if let (Some(syntax), Some(text)) = (syntax, &text) {
-                    let edit = actions::disable_next_line(text, f.range.start, &f.rule, syntax);
-                    let edits = vec![to_proto::text_edit(doc, &edit, enc)];
+                let directive = text.as_ref().and_then(|text| {
+                    actions::disable_directive(
+                        text,
+                        analysis.format,
+                        &analysis.config.settings.source,
+                        &path_str,
+                        f.range.clone(),
+                        &f.rule,
+                    )
+                });
+                if let Some(directive) = directive {
+                    let edits = directive
+                        .edits
+                        .iter()
+                        .map(|e| to_proto::text_edit(doc, e, enc))
+                        .collect();
                     disables.push(to_proto::code_action(
-                        format!("Disable {} for this line", f.rule),
+                        directive.title(&f.rule),
                         CodeActionKind::QUICKFIX,
                         Some(vec![diag.clone()]),
                         Some(to_proto::workspace_edit(
@@ -793,10 +806,19 @@ impl LanguageServer for Backend {
             .map(CodeActionOrCommand::CodeAction)
             .collect();
         if only.is_some() && wants(to_proto::FIX_ALL_KIND) {
-            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings.to_vec())
-                .iter()
-                .map(|e| to_proto::text_edit(doc, e, enc))
-                .collect();
+            let text = doc.rope().to_string();
+            let settings = crate::lint::FileSettings {
+                format: analysis.format,
+                ..analysis.config.settings.clone()
+            };
+            let adjust = |f: &mut Vec<crate::model::Finding>| {
+                analysis.config.post_process(f);
+            };
+            let edits: Vec<TextEdit> =
+                actions::fix_all(&analysis.config.linter, &text, &settings, &adjust)
+                    .iter()
+                    .map(|e| to_proto::text_edit(doc, e, enc))
+                    .collect();
             if !edits.is_empty() {
                 out.push(CodeActionOrCommand::CodeAction(to_proto::code_action(
                     "Fix all tactful issues".to_string(),

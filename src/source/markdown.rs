@@ -15,6 +15,17 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEn
 use super::placeholder::{self as template, mask, MaskContext, Masked, SegmentBuilder};
 use super::{embed, html, Escape, OffsetMap, SourceDoc, SourceOptions};
 
+/// The pulldown-cmark extensions tactful reads Markdown with (GFM tables,
+/// task lists, footnotes, strikethrough, heading attributes, alerts).
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
 /// Splits a Markdown document into prose segments.
 pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     extract_nested(text, opts, 0)
@@ -261,13 +272,7 @@ const INLINE_CODE_TAGS: &[(&str, &str)] = &[
 impl Walker<'_, '_> {
     fn walk(&mut self, body_start: usize) {
         let body = &self.masked.text[body_start..];
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_GFM;
-        for (event, r) in Parser::new_ext(body, options).into_offset_iter() {
+        for (event, r) in Parser::new_ext(body, parser_options()).into_offset_iter() {
             let r = (r.start + body_start)..(r.end + body_start);
             match event {
                 Event::Start(tag) => self.start(tag, r),
@@ -486,7 +491,8 @@ fn is_reply_language(info: &str) -> bool {
     lang.eq_ignore_ascii_case("md") || lang.eq_ignore_ascii_case("markdown")
 }
 
-fn is_block(tag: &Tag) -> bool {
+/// Whether a tag opens a block (not inline markup).
+pub fn is_block(tag: &Tag) -> bool {
     matches!(
         tag,
         Tag::Paragraph

@@ -18,9 +18,12 @@ pub mod json;
 pub mod markdown;
 pub mod offset_map;
 pub mod placeholder;
+pub mod repair;
+pub mod structure;
 pub mod text;
 pub mod url;
 pub mod yaml;
+pub mod yaml_events;
 
 use std::ops::Range;
 
