@@ -755,8 +755,12 @@ fn built_in_rules_link_to_their_docs() {
         assert!(href.starts_with("https://docs.example/rules.md#"), "{href}");
         assert!(href.ends_with(&code.replace('.', "")), "{href} for {code}");
     }
-    // House packs have no published docs.
-    assert!(house(&d)[0].get("codeDescription").is_none());
+    // House rules link to the rule page the server ships (a file).
+    let page = house(&d)[0]["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(page.starts_with("file:///"), "{page}");
     c.shutdown();
 }
 

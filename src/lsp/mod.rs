@@ -4,14 +4,19 @@
 //! Map: `server` implements the LSP methods; `documents` holds open
 //! documents and their lint workers; `workspace` resolves configuration per
 //! document; `from_proto` / `to_proto` are the only places positions,
-//! ranges and edits cross the boundary; `guard` turns a panic inside one
-//! request into an error response; `framing` answers malformed messages
-//! without ending the session.
+//! ranges and edits cross the boundary; `rendered` keeps each block's
+//! diagnostics serialized; `scheduler` runs lint jobs off the request loop
+//! with a budget; `output` merges raw notifications into the output;
+//! `guard` turns a panic inside one request into an error response;
+//! `framing` answers malformed messages without ending the session.
 
 mod documents;
 mod framing;
 mod from_proto;
 mod guard;
+mod output;
+mod rendered;
+mod scheduler;
 mod server;
 mod to_proto;
 mod workspace;
@@ -26,16 +31,33 @@ pub fn run_stdio() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let shut_down = runtime.block_on(async {
-        let (service, socket) = server::build(LspService::build(server::Backend::new)).finish();
+        let (raw, raw_rx) = output::channel();
+        let sender = raw.clone();
+        let (service, socket) = server::build(LspService::build(move |client| {
+            server::Backend::new(client, sender)
+        }))
+        .finish();
         let shut_down = service.inner().shutdown_flag();
         let (input, filtered) = tokio::io::duplex(1 << 16);
-        tokio::spawn(framing::filter(tokio::io::stdin(), input));
-        Server::new(filtered, tokio::io::stdout(), socket)
-            // Handlers never block (linting runs on blocking threads), but a
+        let exit = std::sync::Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(framing::filter(tokio::io::stdin(), input, exit.clone()));
+        let (server_out, merged) = tokio::io::duplex(1 << 16);
+        tokio::spawn(output::run(merged, raw, raw_rx, tokio::io::stdout()));
+        let serve = Server::new(filtered, server_out, socket)
+            // Handlers never block (linting runs on its own threads), but a
             // few may wait on the client; keep them from starving the rest.
             .concurrency_level(64)
-            .serve(guard::CatchPanic::new(service))
-            .await;
+            .serve(guard::CatchPanic::new(service));
+        // After `exit`, the server waits for every pending handler (one may
+        // wait seconds on a client that will never answer); LSP says exit
+        // now. A short grace lets the exit itself be handled.
+        tokio::select! {
+            _ = serve => {}
+            _ = async {
+                exit.notified().await;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            } => {}
+        }
         shut_down
     });
     // Workers still linting a huge document must not delay the exit.

@@ -3,143 +3,73 @@
 //! `tactful.toml` per document with the last good config kept when a file
 //! breaks, and a generation counter that changes whenever any of it does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use serde::Deserialize;
-
 use crate::config::{self, ConfigError, Overlay, Resolved};
+use crate::editor_settings::EditorSettings;
 use crate::lint::{FileSettings, Linter};
-use crate::model::{Finding, Kind, Severity};
+use crate::model::Kind;
 use crate::source::Format;
-
-/// LSP settings (the `tactful` section). They override `tactful.toml`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, rename_all = "camelCase")]
-pub struct LspSettings {
-    /// Rule or category id → `error` | `warning` | `info` | `hint` | `off`.
-    pub severity: BTreeMap<String, String>,
-    /// Show the tone summary code lens (default true).
-    pub code_lens: Option<bool>,
-    /// Most diagnostics published for one document (default 2000); the
-    /// summary still counts every finding.
-    pub max_diagnostics: Option<usize>,
-    /// Base URL of the rule reference; a diagnostic links to
-    /// `<docsUrl>#<rule anchor>` (default: the repository's docs/rules.md).
-    pub docs_url: Option<String>,
-    /// Extra rule packs (paths; relative ones are taken from the first
-    /// workspace folder), added to every `tactful.toml`.
-    pub packs: Vec<String>,
-    /// Phrases never flagged, added to every `tactful.toml`'s `allow`.
-    pub allow: Vec<String>,
-    /// Kind globs (`reply`, `kb`, `internal-note` → globs), tried before the file's.
-    pub kinds: BTreeMap<String, Vec<String>>,
-}
-
-impl LspSettings {
-    /// Reads settings from a JSON value: either the section itself or an
-    /// object holding a `tactful` section. Unknown keys are ignored; a value of
-    /// the wrong type yields an error message.
-    pub fn from_json(value: &serde_json::Value) -> Result<LspSettings, String> {
-        let section = value.get("tactful").unwrap_or(value);
-        if section.is_null() {
-            return Ok(LspSettings::default());
-        }
-        serde_json::from_value(section.clone()).map_err(|e| e.to_string())
-    }
-
-    /// The part of the settings that extends `tactful.toml` (packs, allow, kinds).
-    pub fn overlay(&self, root: Option<&Path>) -> Overlay {
-        let packs = self
-            .packs
-            .iter()
-            .map(|p| {
-                let p = PathBuf::from(p);
-                match root {
-                    Some(r) if p.is_relative() => r.join(p),
-                    _ => p,
-                }
-            })
-            .collect();
-        let kinds = self
-            .kinds
-            .iter()
-            .filter_map(|(k, globs)| Some((Kind::from_id(k)?, globs.clone())))
-            .collect();
-        Overlay {
-            packs,
-            allow: self.allow.clone(),
-            kinds,
-        }
-    }
-
-    /// Whether these settings change findings (severity overrides).
-    pub fn has_overrides(&self) -> bool {
-        !self.severity.is_empty()
-    }
-
-    /// The base URL of the rule reference.
-    pub fn docs_base(&self) -> Option<String> {
-        self.docs_url
-            .clone()
-            .or_else(crate::explain::default_docs_base)
-    }
-
-    fn apply(&self, findings: &mut Vec<Finding>) -> bool {
-        if self.severity.is_empty() {
-            return false;
-        }
-        findings.retain_mut(|f| {
-            let setting = self
-                .severity
-                .get(&*f.rule)
-                .or_else(|| self.severity.get(f.category.id()));
-            match setting.map(String::as_str) {
-                Some("off") => false,
-                Some(s) => {
-                    if let Some(sev) = Severity::from_id(s) {
-                        f.severity = sev;
-                    }
-                    true
-                }
-                None => true,
-            }
-        });
-        true
-    }
-}
 
 /// How to lint one document right now.
 #[derive(Clone)]
 pub struct DocConfig {
     pub linter: Linter,
     pub settings: FileSettings,
-    pub lsp: Arc<LspSettings>,
+    pub lsp: Arc<EditorSettings>,
     /// Changes whenever anything above may have changed.
     pub generation: u64,
 }
 
-impl DocConfig {
-    /// Applies LSP-level overrides to findings; returns whether any apply.
-    pub fn post_process(&self, findings: &mut Vec<Finding>) -> bool {
-        self.lsp.apply(findings)
-    }
+/// One config file: the newest config that loaded and the newest error,
+/// each with the file generation its load started at. Loads may finish in
+/// any order; a result older than the one kept is dropped, so the last good
+/// config always wins.
+struct Loaded {
+    good: Option<(u64, Arc<Resolved>)>,
+    error: Option<(u64, ConfigError)>,
+    /// The newest generation a load finished for.
+    checked: u64,
 }
 
-/// One config file: the last config that loaded, and the current error.
-struct Loaded {
-    good: Option<Arc<Resolved>>,
-    error: Option<ConfigError>,
-    generation: u64,
+impl Loaded {
+    fn record(&mut self, generation: u64, result: Result<Resolved, ConfigError>) -> bool {
+        let was_error = self.current_error().cloned();
+        self.checked = self.checked.max(generation);
+        let good_generation = self.good.as_ref().map_or(0, |(g, _)| *g);
+        match result {
+            Ok(r) => {
+                if generation >= good_generation {
+                    self.good = Some((generation, Arc::new(r)));
+                }
+            }
+            Err(e) => {
+                if self.error.as_ref().is_none_or(|(g, _)| generation >= *g) {
+                    self.error = Some((generation, e));
+                }
+            }
+        }
+        was_error != self.current_error().cloned()
+    }
+
+    /// The error, unless a newer load succeeded.
+    fn current_error(&self) -> Option<&ConfigError> {
+        let good_generation = self.good.as_ref().map_or(0, |(g, _)| *g);
+        self.error
+            .as_ref()
+            .filter(|(g, _)| *g > good_generation)
+            .map(|(_, e)| e)
+    }
 }
 
 pub struct Workspace {
     roots: RwLock<Vec<PathBuf>>,
-    lsp: RwLock<Arc<LspSettings>>,
+    lsp: RwLock<Arc<EditorSettings>>,
     generation: AtomicU64,
     /// Changes when files on disk may have changed (config files reload).
     file_generation: AtomicU64,
@@ -159,7 +89,7 @@ impl Workspace {
     pub fn new() -> Workspace {
         Workspace {
             roots: RwLock::new(Vec::new()),
-            lsp: RwLock::new(Arc::new(LspSettings::default())),
+            lsp: RwLock::new(Arc::new(EditorSettings::default())),
             generation: AtomicU64::new(1),
             file_generation: AtomicU64::new(1),
             discovered: Mutex::new(HashMap::new()),
@@ -210,22 +140,17 @@ impl Workspace {
             .cloned()
     }
 
-    pub fn lsp_settings(&self) -> Arc<LspSettings> {
+    pub fn lsp_settings(&self) -> Arc<EditorSettings> {
         self.lsp.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Replaces the LSP settings; returns whether they changed.
-    pub fn set_lsp_settings(&self, settings: LspSettings) -> bool {
+    /// Replaces the editor settings; returns whether they changed.
+    pub fn set_lsp_settings(&self, settings: EditorSettings) -> bool {
         let mut cur = self.lsp.write().unwrap_or_else(|e| e.into_inner());
         if **cur == settings {
             return false;
         }
-        let overlay_changed = (cur.packs.as_slice(), cur.allow.as_slice(), &cur.kinds)
-            != (
-                settings.packs.as_slice(),
-                settings.allow.as_slice(),
-                &settings.kinds,
-            );
+        let overlay_changed = cur.overlay_differs(&settings);
         *cur = Arc::new(settings);
         drop(cur);
         if overlay_changed {
@@ -260,12 +185,14 @@ impl Workspace {
     /// stale. A file that fails to load records its error and keeps serving
     /// its last good config (or the defaults when it never loaded).
     fn resolved(&self, file: &Path) -> Option<Arc<Resolved>> {
+        // Read before the file: a load that started before a change on disk
+        // carries the older generation and cannot replace a newer result.
         let generation = self.file_generation.load(Ordering::SeqCst);
         {
             let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(l) = map.get(file) {
-                if l.generation == generation {
-                    return l.good.clone();
+                if l.checked >= generation {
+                    return l.good.as_ref().map(|(_, r)| r.clone());
                 }
             }
         }
@@ -275,24 +202,12 @@ impl Workspace {
         let entry = map.entry(file.to_path_buf()).or_insert(Loaded {
             good: None,
             error: None,
-            generation,
+            checked: 0,
         });
-        entry.generation = generation;
-        match result {
-            Ok(r) => {
-                entry.good = Some(Arc::new(r));
-                if entry.error.take().is_some() {
-                    self.errors_changed.store(true, Ordering::SeqCst);
-                }
-            }
-            Err(e) => {
-                if entry.error.as_ref() != Some(&e) {
-                    self.errors_changed.store(true, Ordering::SeqCst);
-                }
-                entry.error = Some(e);
-            }
+        if entry.record(generation, result) {
+            self.errors_changed.store(true, Ordering::SeqCst);
         }
-        entry.good.clone()
+        entry.good.as_ref().map(|(_, r)| r.clone())
     }
 
     fn current_overlay(&self) -> Overlay {
@@ -331,15 +246,14 @@ impl Workspace {
             }
             Err(e) => {
                 let mut map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-                map.insert(
-                    e.path.clone(),
-                    Loaded {
-                        good: None,
-                        error: Some(e),
-                        generation,
-                    },
-                );
-                self.errors_changed.store(true, Ordering::SeqCst);
+                let entry = map.entry(e.path.clone()).or_insert(Loaded {
+                    good: None,
+                    error: None,
+                    checked: 0,
+                });
+                if entry.record(generation, Err(e)) {
+                    self.errors_changed.store(true, Ordering::SeqCst);
+                }
                 None
             }
         }
@@ -444,7 +358,25 @@ impl Workspace {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
-            .filter_map(|l| l.error.clone())
+            .filter_map(|l| l.current_error().cloned())
             .collect()
+    }
+
+    /// Whether any loaded configuration (or the built-in packs) defines a
+    /// rule with this id.
+    pub fn knows_rule(&self, id: &str) -> bool {
+        if self.default_linter().engine().rule(id).is_some() {
+            return true;
+        }
+        let loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let overlaid = self
+            .overlaid_defaults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        loaded
+            .values()
+            .filter_map(|l| l.good.as_ref().map(|(_, r)| r))
+            .chain(overlaid.as_ref().map(|(_, r)| r))
+            .any(|r| r.linter.engine().rule(id).is_some())
     }
 }

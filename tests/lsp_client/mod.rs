@@ -48,6 +48,10 @@ impl Client {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tactful"));
         cmd.args(["lsp", "--stdio"])
             .env("TACTFUL_LSP_TEST_HOOKS", "1")
+            .env(
+                "TACTFUL_RULE_PAGES_DIR",
+                std::env::temp_dir().join("tactful-test-rule-pages"),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TACTFUL_TEST_STDERR").is_some() {
