@@ -507,30 +507,47 @@ pub fn turn_off_edit(
             message: e.message().trim().to_string(),
         }
     })?;
-    let severity = doc
-        .entry("severity")
-        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
-    let Some(table) = severity.as_table_like_mut() else {
-        return Err(err("`severity` is not a table".to_string()));
-    };
-    match table.get_mut(rule) {
-        Some(item) if item.is_value() => {
-            // Keep the entry's own comments and spacing.
-            let decor = item.as_value().map(|v| v.decor().clone());
-            let mut value = toml_edit::Value::from("off");
-            if let Some(d) = decor {
-                *value.decor_mut() = d;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let new = if doc.contains_key("severity") {
+        let Some(table) = doc["severity"].as_table_like_mut() else {
+            return Err(err("`severity` is not a table".to_string()));
+        };
+        match table.get_mut(rule) {
+            Some(item) if item.is_value() => {
+                // Keep the entry's own comments and spacing.
+                let decor = item.as_value().map(|v| v.decor().clone());
+                let mut value = toml_edit::Value::from("off");
+                if let Some(d) = decor {
+                    *value.decor_mut() = d;
+                }
+                *item = toml_edit::Item::Value(value);
             }
-            *item = toml_edit::Item::Value(value);
+            _ => {
+                table.insert(rule, toml_edit::value("off"));
+            }
         }
-        _ => {
-            table.insert(rule, toml_edit::value("off"));
+        doc.to_string()
+    } else {
+        // A new table goes at the end; everything before stays verbatim.
+        let mut table = toml_edit::DocumentMut::new();
+        let mut severity = toml_edit::Table::new();
+        severity.insert(rule, toml_edit::value("off"));
+        table.insert("severity", toml_edit::Item::Table(severity));
+        let mut out = text.to_string();
+        if !out.is_empty() {
+            if !out.ends_with('\n') {
+                out.push_str(newline);
+            }
+            out.push_str(newline);
         }
-    }
-    let mut new = doc.to_string();
-    if text.contains("\r\n") && !new.contains("\r\n") {
-        new = new.replace('\n', "\r\n");
-    }
+        out.push_str(&table.to_string());
+        out
+    };
+    let new = if newline == "\r\n" && !new.contains("\r\n") {
+        new.replace('\n', "\r\n")
+    } else {
+        new
+    };
     // The smallest edit that turns `text` into `new`, on char boundaries.
     let mut start = text
         .bytes()

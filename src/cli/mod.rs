@@ -3,7 +3,7 @@
 
 mod check;
 mod fix_cmd;
-mod init;
+pub mod init;
 mod output;
 mod rules_cmd;
 mod walk;

@@ -96,6 +96,10 @@ impl Documents {
         wake_rx
     }
 
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
     pub fn close(&self, uri: &Uri) -> bool {
         self.map.remove(uri).is_some()
     }

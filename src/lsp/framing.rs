@@ -19,7 +19,7 @@ const MAX_FRAME: usize = 512 << 20;
 pub async fn filter<R, W>(
     input: R,
     mut output: W,
-    exit: std::sync::Arc<tokio::sync::Notify>,
+    exit: tokio::sync::watch::Sender<bool>,
 ) -> std::io::Result<()>
 where
     R: AsyncRead + Unpin,
@@ -68,7 +68,7 @@ where
             Ok(()) => {
                 forward(&mut output, &body).await?;
                 if is_exit(&body) {
-                    exit.notify_one();
+                    exit.send_replace(true);
                 }
             }
             Err((code, id)) => forward(&mut output, &replacement(code, id)).await?,

@@ -33,14 +33,16 @@ pub fn run_stdio() -> anyhow::Result<()> {
     let shut_down = runtime.block_on(async {
         let (raw, raw_rx) = output::channel();
         let sender = raw.clone();
+        // Set when `exit` arrives: handlers waiting on the client stop waiting.
+        let (exit_tx, exiting) = tokio::sync::watch::channel(false);
+        let mut exit_seen = exiting.clone();
         let (service, socket) = server::build(LspService::build(move |client| {
-            server::Backend::new(client, sender)
+            server::Backend::new(client, sender, exiting)
         }))
         .finish();
         let shut_down = service.inner().shutdown_flag();
         let (input, filtered) = tokio::io::duplex(1 << 16);
-        let exit = std::sync::Arc::new(tokio::sync::Notify::new());
-        tokio::spawn(framing::filter(tokio::io::stdin(), input, exit.clone()));
+        tokio::spawn(framing::filter(tokio::io::stdin(), input, exit_tx));
         let (server_out, merged) = tokio::io::duplex(1 << 16);
         tokio::spawn(output::run(merged, raw, raw_rx, tokio::io::stdout()));
         let serve = Server::new(filtered, server_out, socket)
@@ -48,14 +50,14 @@ pub fn run_stdio() -> anyhow::Result<()> {
             // few may wait on the client; keep them from starving the rest.
             .concurrency_level(64)
             .serve(guard::CatchPanic::new(service));
-        // After `exit`, the server waits for every pending handler (one may
-        // wait seconds on a client that will never answer); LSP says exit
-        // now. A short grace lets the exit itself be handled.
+        // After `exit`, the server waits for every pending handler; those
+        // that wait on the client stop at once (see `Backend::client_wait`),
+        // and anything else gets a short grace: LSP says exit now.
         tokio::select! {
             _ = serve => {}
             _ = async {
-                exit.notified().await;
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let _ = exit_seen.wait_for(|e| *e).await;
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             } => {}
         }
         shut_down

@@ -56,6 +56,8 @@ struct ClientCaps {
 pub struct Backend {
     client: Client,
     state: Arc<State>,
+    /// Becomes true when the client sent `exit`.
+    exiting: tokio::sync::watch::Receiver<bool>,
 }
 
 struct State {
@@ -68,6 +70,8 @@ struct State {
     /// Config files that currently show an error diagnostic.
     config_errors: std::sync::Mutex<Vec<Uri>>,
     shut_down: Arc<AtomicBool>,
+    /// Document workers alive (a closed document's worker ends).
+    workers: Arc<std::sync::atomic::AtomicUsize>,
     /// Whether the "still linting" message was shown (once per session).
     slow_notice_shown: AtomicBool,
     test_hooks: bool,
@@ -84,6 +88,7 @@ pub fn build(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> 
     builder
         .custom_method("tactful/debug/document", Backend::debug_document)
         .custom_method("tactful/debug/panic", Backend::debug_panic)
+        .custom_method("tactful/debug/stats", Backend::debug_stats)
         .custom_method(super::framing::INVALID_MESSAGE, Backend::invalid_message)
 }
 
@@ -104,9 +109,14 @@ fn content_modified() -> Error {
 }
 
 impl Backend {
-    pub fn new(client: Client, raw: RawSender) -> Backend {
+    pub fn new(
+        client: Client,
+        raw: RawSender,
+        exiting: tokio::sync::watch::Receiver<bool>,
+    ) -> Backend {
         let backend = Backend {
             client,
+            exiting,
             state: Arc::new(State {
                 docs: Documents::default(),
                 raw,
@@ -116,6 +126,7 @@ impl Backend {
                 config_errors: std::sync::Mutex::new(Vec::new()),
                 shut_down: Arc::new(AtomicBool::new(false)),
                 slow_notice_shown: AtomicBool::new(false),
+                workers: Arc::default(),
                 test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
             }),
         };
@@ -138,7 +149,9 @@ impl Backend {
     fn spawn_worker(&self, uri: Uri, mut wake: tokio::sync::watch::Receiver<u64>) {
         let state = self.state.clone();
         let client = self.client.clone();
+        let alive = WorkerAlive::new(&self.state.workers);
         tokio::spawn(async move {
+            let _alive = alive;
             let mut caches: Option<Caches> = None;
             loop {
                 wake.borrow_and_update();
@@ -211,6 +224,20 @@ impl Backend {
         });
     }
 
+    /// Waits for `fut` (a request to the client, or an analysis) for at most
+    /// `limit`, and not at all once the client sent `exit`.
+    async fn client_wait<F: std::future::Future>(
+        &self,
+        limit: Duration,
+        fut: F,
+    ) -> Option<F::Output> {
+        let mut exiting = self.exiting.clone();
+        tokio::select! {
+            r = tokio::time::timeout(limit, fut) => r.ok(),
+            _ = exiting.wait_for(|e| *e) => None,
+        }
+    }
+
     /// The analysis of the current version of a document, or an error response.
     async fn analysis(&self, uri: &Uri) -> Result<Arc<Analysis>> {
         if self.state.docs.version(uri).is_none() {
@@ -220,11 +247,13 @@ impl Backend {
             )));
         }
         let generation = self.state.workspace.generation();
-        self.state
-            .docs
-            .current(uri, generation, ANALYSIS_TIMEOUT)
-            .await
-            .ok_or_else(content_modified)
+        self.client_wait(
+            ANALYSIS_TIMEOUT,
+            self.state.docs.current(uri, generation, ANALYSIS_TIMEOUT),
+        )
+        .await
+        .flatten()
+        .ok_or_else(content_modified)
     }
 
     async fn pull_configuration(&self) {
@@ -235,15 +264,18 @@ impl Backend {
             scope_uri: None,
             section: Some("tactful".to_string()),
         }];
-        match tokio::time::timeout(CLIENT_TIMEOUT, self.client.configuration(items)).await {
-            Ok(Ok(values)) => {
+        match self
+            .client_wait(CLIENT_TIMEOUT, self.client.configuration(items))
+            .await
+        {
+            Some(Ok(values)) => {
                 // The answer is the section itself; a client without a
                 // `tactful` section answers null: keep what is in force.
                 if let Some(v) = values.first().filter(|v| !v.is_null()) {
                     self.apply_section(v, "workspace/configuration").await;
                 }
             }
-            Ok(Err(e)) => {
+            Some(Err(e)) => {
                 self.client
                     .log_message(
                         MessageType::WARNING,
@@ -251,7 +283,7 @@ impl Backend {
                     )
                     .await;
             }
-            Err(_) => {
+            None => {
                 self.client
                     .log_message(
                         MessageType::WARNING,
@@ -327,12 +359,14 @@ impl Backend {
         self.state.docs.wake_all();
         let caps = self.state.caps();
         if caps.pull_diagnostics && caps.diagnostic_refresh {
-            let _ =
-                tokio::time::timeout(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
-                    .await;
+            let _ = self
+                .client_wait(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
+                .await;
         }
         if caps.code_lens && caps.code_lens_refresh {
-            let _ = tokio::time::timeout(CLIENT_TIMEOUT, self.client.code_lens_refresh()).await;
+            let _ = self
+                .client_wait(CLIENT_TIMEOUT, self.client.code_lens_refresh())
+                .await;
         }
     }
 
@@ -460,6 +494,16 @@ impl Backend {
         Ok(json!({"version": doc.version(), "text": doc.rope().to_string(), "lastLint": work}))
     }
 
+    async fn debug_stats(&self) -> Result<Value> {
+        if !self.state.test_hooks {
+            return Err(Error::method_not_found());
+        }
+        Ok(json!({
+            "documents": self.state.docs.len(),
+            "workers": self.state.workers.load(Ordering::SeqCst),
+        }))
+    }
+
     async fn debug_panic(&self) -> Result<Value> {
         if !self.state.test_hooks {
             return Err(Error::method_not_found());
@@ -519,6 +563,22 @@ async fn publish_slow_notice(state: &State, client: &Client, uri: &Uri) {
         .await;
     if !state.slow_notice_shown.swap(true, Ordering::SeqCst) {
         client.show_message(MessageType::WARNING, message).await;
+    }
+}
+
+/// Counts a worker while it lives.
+struct WorkerAlive(Arc<std::sync::atomic::AtomicUsize>);
+
+impl WorkerAlive {
+    fn new(count: &Arc<std::sync::atomic::AtomicUsize>) -> WorkerAlive {
+        count.fetch_add(1, Ordering::SeqCst);
+        WorkerAlive(count.clone())
+    }
+}
+
+impl Drop for WorkerAlive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -724,12 +784,16 @@ impl LanguageServer for Backend {
                 })
                 .ok(),
             };
-            let r = tokio::time::timeout(
-                CLIENT_TIMEOUT,
-                self.client.register_capability(vec![registration]),
-            )
-            .await;
-            if !matches!(r, Ok(Ok(()))) {
+            let r = self
+                .client_wait(
+                    CLIENT_TIMEOUT,
+                    self.client.register_capability(vec![registration]),
+                )
+                .await;
+            if *self.exiting.borrow() {
+                return;
+            }
+            if !matches!(r, Some(Ok(()))) {
                 self.client
                     .log_message(
                         MessageType::WARNING,

@@ -77,6 +77,8 @@ pub struct Workspace {
     discovered: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Config file → what loading it gave.
     loaded: Mutex<HashMap<PathBuf, Loaded>>,
+    /// Config file → held while it loads.
+    loading: Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>,
     /// The embedded packs compiled once, for documents without a config file.
     defaults: OnceLock<Linter>,
     /// The built-in defaults with the editor's overlay, when it has one
@@ -94,6 +96,7 @@ impl Workspace {
             file_generation: AtomicU64::new(1),
             discovered: Mutex::new(HashMap::new()),
             loaded: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
             defaults: OnceLock::new(),
             overlaid_defaults: Mutex::new(None),
             errors_changed: AtomicBool::new(false),
@@ -188,6 +191,24 @@ impl Workspace {
         // Read before the file: a load that started before a change on disk
         // carries the older generation and cannot replace a newer result.
         let generation = self.file_generation.load(Ordering::SeqCst);
+        {
+            let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(l) = map.get(file) {
+                if l.checked >= generation {
+                    return l.good.as_ref().map(|(_, r)| r.clone());
+                }
+            }
+        }
+        // One load per file at a time: documents opened together wait for
+        // the first load instead of each compiling the same packs.
+        let gate = self
+            .loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(file.to_path_buf())
+            .or_default()
+            .clone();
+        let _one_at_a_time = gate.lock().unwrap_or_else(|e| e.into_inner());
         {
             let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(l) = map.get(file) {
@@ -368,15 +389,23 @@ impl Workspace {
         if self.default_linter().engine().rule(id).is_some() {
             return true;
         }
-        let loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        // One lock at a time (`overlaid_defaults` takes them in the other order).
+        let loaded: Vec<Arc<Resolved>> = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter_map(|l| l.good.as_ref().map(|(_, r)| r.clone()))
+            .collect();
         let overlaid = self
             .overlaid_defaults
             .lock()
-            .unwrap_or_else(|e| e.into_inner());
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|(_, r)| r.clone());
         loaded
-            .values()
-            .filter_map(|l| l.good.as_ref().map(|(_, r)| r))
-            .chain(overlaid.as_ref().map(|(_, r)| r))
+            .iter()
+            .chain(overlaid.as_ref())
             .any(|r| r.linter.engine().rule(id).is_some())
     }
 }

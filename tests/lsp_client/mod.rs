@@ -29,6 +29,8 @@ pub struct Client {
     pub server_requests: Vec<Value>,
     /// How long to wait for a message before failing (a hang guard).
     pub timeout: Duration,
+    /// Whether server requests are answered (false: a client that never does).
+    pub answer_server_requests: bool,
 }
 
 pub fn uri(name: &str) -> String {
@@ -105,6 +107,7 @@ impl Client {
             settings: Value::Null,
             server_requests: Vec::new(),
             timeout: TIMEOUT,
+            answer_server_requests: true,
         }
     }
 
@@ -158,6 +161,10 @@ impl Client {
     }
 
     fn answer(&mut self, msg: &Value) {
+        if !self.answer_server_requests {
+            self.server_requests.push(msg.clone());
+            return;
+        }
         let method = msg["method"].as_str().unwrap_or("");
         let result = match method {
             "workspace/configuration" => {
