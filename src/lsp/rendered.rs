@@ -149,3 +149,96 @@ fn render(
         tail,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incremental::IncrementalLint;
+    use crate::lint::FileSettings;
+    use crate::model::Kind;
+    use crate::source::Format;
+
+    fn diagnostics_of(json: &str) -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["params"]["diagnostics"].clone()
+    }
+
+    #[test]
+    fn cached_blocks_render_exactly_like_fresh_conversion_and_only_changed_blocks_rerender() {
+        let linter = Linter::default_packs();
+        let settings = FileSettings {
+            format: Format::Markdown,
+            kind: Kind::Kb,
+            ..FileSettings::default()
+        };
+        let para = "You simply open Settings. Sorry for any inconvenience. 😀 日本\n\n";
+        let mut text = para.repeat(20);
+        let uri: Uri = "file:///x/kb/a.md".parse().unwrap();
+        let mut lint = IncrementalLint::with_threshold(1);
+        let mut cache = DiagnosticsCache::default();
+        for (round, enc) in [
+            (0, Encoding::Utf16),
+            (1, Encoding::Utf16),
+            (2, Encoding::Utf8),
+        ] {
+            if round == 1 {
+                // An edit that adds a line in paragraph 3: later blocks shift.
+                text.insert_str(para.len() * 3, "New line.\n");
+            }
+            if round == 2 {
+                cache = DiagnosticsCache::default();
+            }
+            let result = lint.lint(&linter, &settings, 1, &text).unwrap();
+            let doc = TextDocument::new(&text, round);
+            let json = cache.notification(
+                &uri,
+                &result.findings,
+                &doc,
+                enc,
+                &linter,
+                Some("https://d/rules.md"),
+                usize::MAX,
+                &[],
+            );
+            let fresh: Vec<_> = result
+                .findings
+                .iter()
+                .map(|f| {
+                    super::super::to_proto::diagnostic(
+                        &f,
+                        &doc,
+                        enc,
+                        &linter,
+                        Some("https://d/rules.md"),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                diagnostics_of(&json),
+                serde_json::to_value(&fresh).unwrap(),
+                "round {round}"
+            );
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(v["params"]["version"], round);
+            match round {
+                0 => assert_eq!(cache.last_rendered, 20),
+                1 => assert_eq!(cache.last_rendered, 1, "only the edited block"),
+                _ => {}
+            }
+        }
+        // The cap holds across blocks.
+        let result = lint.lint(&linter, &settings, 1, &text).unwrap();
+        let doc = TextDocument::new(&text, 9);
+        let json = cache.notification(
+            &uri,
+            &result.findings,
+            &doc,
+            Encoding::Utf16,
+            &linter,
+            None,
+            5,
+            &[],
+        );
+        assert_eq!(diagnostics_of(&json).as_array().unwrap().len(), 5);
+    }
+}

@@ -339,6 +339,11 @@ impl Workspace {
     /// `format` (from the editor's language id) wins over the one the config
     /// or the file name gives.
     pub fn for_document(&self, path: Option<&Path>, format: Option<Format>) -> DocConfig {
+        // Read first: when the settings or files change while this runs, the
+        // result carries the older generation and is redone (F11: tagged
+        // with the newer one, a stale lint was reused as current).
+        let generation = self.generation();
+        let lsp = self.lsp_settings();
         let resolved = path
             .and_then(|p| self.config_file(p))
             .and_then(|file| self.resolved(&file));
@@ -363,8 +368,8 @@ impl Workspace {
         DocConfig {
             linter,
             settings,
-            lsp: self.lsp_settings(),
-            generation: self.generation(),
+            lsp,
+            generation,
         }
     }
 
@@ -407,5 +412,52 @@ impl Workspace {
             .iter()
             .chain(overlaid.as_ref())
             .any(|r| r.linter.engine().rule(id).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(allow: &str) -> Resolved {
+        Resolved::parse(
+            Path::new("/w/tactful.toml"),
+            &format!("builtin = false\nallow = [\"{allow}\"]\n"),
+        )
+        .unwrap()
+    }
+
+    fn good_generation(l: &Loaded) -> Option<u64> {
+        l.good.as_ref().map(|(g, _)| *g)
+    }
+
+    #[test]
+    fn a_late_load_never_replaces_a_newer_config() {
+        // F14: A (gen 1) finishing after B (gen 2), then a break (gen 3):
+        // B must stay, and the error must show.
+        let mut l = Loaded {
+            good: None,
+            error: None,
+            checked: 0,
+        };
+        assert!(!l.record(2, Ok(resolved("b"))));
+        assert!(!l.record(1, Ok(resolved("a"))));
+        assert_eq!(good_generation(&l), Some(2));
+        let broken = ConfigError {
+            path: PathBuf::from("/w/tactful.toml"),
+            line: 1,
+            column: 1,
+            message: "broken".into(),
+        };
+        assert!(l.record(3, Err(broken.clone())), "the error appears");
+        assert_eq!(good_generation(&l), Some(2));
+        assert_eq!(l.current_error(), Some(&broken));
+        // A late success from before the break does not hide the error.
+        assert!(!l.record(2, Ok(resolved("b"))));
+        assert_eq!(l.current_error(), Some(&broken));
+        // A newer success clears it.
+        assert!(l.record(4, Ok(resolved("c"))));
+        assert_eq!(l.current_error(), None);
+        assert_eq!(l.checked, 4);
     }
 }
