@@ -253,6 +253,9 @@ pub fn analyze(
                 max,
                 &extra,
             );
+            if !cache.last_work().block_mode {
+                rendered.forget();
+            }
             (Vec::new(), Some(n))
         }
         None => {

@@ -14,6 +14,7 @@ mod documents;
 mod framing;
 mod from_proto;
 mod guard;
+mod memory;
 mod output;
 mod rendered;
 mod scheduler;

@@ -50,6 +50,12 @@ fn key(findings: &Arc<[Finding]>) -> usize {
 }
 
 impl DiagnosticsCache {
+    /// Drops every rendered part (a document linted whole re-renders on
+    /// every edit anyway: keeping its rendering only costs memory).
+    pub fn forget(&mut self) {
+        self.parts = HashMap::new();
+    }
+
     /// The `publishDiagnostics` notification for `findings` of `doc`, as the
     /// JSON text of the message: at most `max` diagnostics, then `extra`.
     #[allow(clippy::too_many_arguments)]

@@ -70,6 +70,8 @@ struct State {
     /// Config files that currently show an error diagnostic.
     config_errors: std::sync::Mutex<Vec<Uri>>,
     shut_down: Arc<AtomicBool>,
+    /// Returns freed memory to the system after documents close.
+    trimmer: super::memory::Trimmer,
     /// Document workers alive (a closed document's worker ends).
     workers: Arc<std::sync::atomic::AtomicUsize>,
     /// Whether the "still linting" message was shown (once per session).
@@ -127,6 +129,7 @@ impl Backend {
                 shut_down: Arc::new(AtomicBool::new(false)),
                 slow_notice_shown: AtomicBool::new(false),
                 workers: Arc::default(),
+                trimmer: Default::default(),
                 test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
             }),
         };
@@ -335,6 +338,9 @@ impl Backend {
         tokio::spawn(async move {
             let st = state.clone();
             let unknown = tokio::task::spawn_blocking(move || {
+                for root in st.workspace.roots() {
+                    st.workspace.warm(&root);
+                }
                 for p in st.docs.paths() {
                     st.workspace.for_document(Some(&p), None);
                 }
@@ -870,7 +876,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.state.docs.close(&uri) && !self.state.caps().pull_diagnostics {
+        let closed = self.state.docs.close(&uri);
+        if closed {
+            self.state.trimmer.soon();
+        }
+        if closed && !self.state.caps().pull_diagnostics {
             // Through the same queue as the workers' publications, after any
             // of them (see `Documents::store`).
             self.state.raw.send(to_proto::publish_json(&uri, None, &[]));

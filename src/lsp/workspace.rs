@@ -132,6 +132,10 @@ impl Workspace {
         self.bump();
     }
 
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// The workspace folder holding `path` (the deepest one).
     pub fn root_of(&self, path: &Path) -> Option<PathBuf> {
         self.roots
@@ -325,14 +329,8 @@ impl Workspace {
     /// Loads what documents under `dir` will need (its config, or the
     /// default linter) so the first lint does not pay for it.
     pub fn warm(&self, dir: &Path) {
-        match self.config_file(&dir.join("_")) {
-            Some(file) => {
-                self.resolved(&file);
-            }
-            None => {
-                self.default_linter();
-            }
-        }
+        // Its config, or the defaults with the editor's overlay.
+        self.for_document(Some(&dir.join("_")), None);
     }
 
     /// The linter and settings for a document. May read config files.
