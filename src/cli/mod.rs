@@ -3,7 +3,7 @@
 
 mod check;
 mod fix_cmd;
-mod init;
+pub mod init;
 pub(crate) mod output;
 pub(crate) mod rules_cmd;
 mod serve_cmd;
