@@ -1,10 +1,19 @@
 //! The command-line adapter: parses arguments (clap) and dispatches to the
 //! subcommands; turns results into exit codes (0 clean, 1 findings, 2 usage/config).
 
+mod atomic;
+mod baseline;
+mod baseline_cmd;
+mod cache;
+mod changed_lines;
 mod check;
+mod ci_output;
 mod fix_cmd;
+mod gate;
 mod init;
+mod lint_paths;
 mod output;
+mod report;
 mod rules_cmd;
 mod walk;
 
@@ -28,6 +37,12 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality (Code Climate issues JSON).
+    Gitlab,
+    /// reviewdog's diagnostic format (rdjson).
+    Rdjson,
+    /// JUnit XML for CI test dashboards.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,6 +72,28 @@ enum Command {
     Rules {
         #[command(subcommand)]
         action: Option<RulesAction>,
+    },
+    /// Accept today's findings: write them to a baseline file that
+    /// `check --baseline` then leaves silent.
+    Baseline {
+        paths: Vec<PathBuf>,
+        /// The baseline file to write.
+        #[arg(short, long, default_value = baseline::DEFAULT_FILE)]
+        output: PathBuf,
+    },
+    /// Write one self-contained HTML page: score distribution, findings by
+    /// category, lowest-scoring folders, worst documents, change against a baseline.
+    Report {
+        paths: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(short, long, default_value = "tactful-report.html")]
+        output: PathBuf,
+        /// Show the change against this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// The page title.
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Write a commented tactful.toml in the current folder.
     Init {
@@ -108,6 +145,13 @@ pub fn main() -> i32 {
             Some(RulesAction::Explain { id }) => rules_cmd::explain(&id),
             Some(RulesAction::Docs) => rules_cmd::docs(),
         },
+        Command::Baseline { paths, output } => baseline_cmd::run(&paths, &output),
+        Command::Report {
+            paths,
+            output,
+            baseline,
+            title,
+        } => report::run(&paths, &output, baseline.as_deref(), title.as_deref()),
         Command::Init { force } => init::run(force),
         Command::Lsp { stdio: _ } => match crate::lsp::run_stdio() {
             Ok(()) => 0,
