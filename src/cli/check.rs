@@ -264,6 +264,12 @@ pub fn run(opts: Options) -> i32 {
         return 2;
     }
     if let Some(cache) = gate.cache {
+        let linted = reports.iter().filter(|r| r.result.is_some()).count();
+        let reused = cache.hits.load(Ordering::Relaxed);
+        eprintln!(
+            "tactful: cache: {reused} of {linted} files unchanged, {} linted",
+            linted.saturating_sub(reused)
+        );
         cache.save();
     }
     let stdout = std::io::stdout();
