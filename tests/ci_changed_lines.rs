@@ -15,7 +15,10 @@ fn repo_with_change(name: &str) -> Project {
     p.git(&["checkout", "-q", "-b", "feature"]);
     let changed = TWO_FINDINGS
         .replace("Thanks for waiting.", "Thanks a lot for waiting.")
-        .replace("Hi {{name}},\n", "Hi {{name}},\n\nObviously, the link expires after a day.\n");
+        .replace(
+            "Hi {{name}},\n",
+            "Hi {{name}},\n\nObviously, the link expires after a day.\n",
+        );
     p.write("kb/old.txt", &changed);
     p.git(&["commit", "-q", "-am", "edit"]);
     p
@@ -47,10 +50,24 @@ fn diff_base_reports_only_findings_on_added_or_modified_lines() {
     // Line 3 (new "Obviously") and the "Just restart" on the reworded line 7 are
     // reported; the old "You should have" (now line 5) is not.
     let rules: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
-    assert!(found.iter().all(|f| f.0 == "kb/old.txt"), "only the changed file: {found:?}");
-    assert!(rules.iter().any(|r| r.starts_with("minimizing.obviously")), "{found:?}");
-    assert!(!rules.iter().any(|r| r.starts_with("blame-customer")), "old line stays silent: {found:?}");
-    assert!(found.iter().any(|f| f.2 == 7 && f.1.starts_with("minimizing.just")), "a modified line counts: {found:?}");
+    assert!(
+        found.iter().all(|f| f.0 == "kb/old.txt"),
+        "only the changed file: {found:?}"
+    );
+    assert!(
+        rules.iter().any(|r| r.starts_with("minimizing.obviously")),
+        "{found:?}"
+    );
+    assert!(
+        !rules.iter().any(|r| r.starts_with("blame-customer")),
+        "old line stays silent: {found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.2 == 7 && f.1.starts_with("minimizing.just")),
+        "a modified line counts: {found:?}"
+    );
     assert_eq!(r.code, 1, "{}", r.log());
 
     // Nothing changed since HEAD: nothing to report, exit 0.
@@ -62,13 +79,23 @@ fn diff_base_reports_only_findings_on_added_or_modified_lines() {
 #[test]
 fn diff_base_counts_working_tree_edits_and_untracked_files() {
     let p = repo_with_change("worktree");
-    p.write("kb/new.txt", "Hi,\n\nYou should have checked the expiry date first.\n");
+    p.write(
+        "kb/new.txt",
+        "Hi,\n\nYou should have checked the expiry date first.\n",
+    );
     let r = p.tactful(&["check", "--diff-base", "HEAD", "--format", "json"]);
     let found = lines_of(&r);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "kb/new.txt");
     // Given paths are linted, but still filtered to the change.
-    let r = p.tactful(&["check", "--diff-base", "HEAD", "--format", "json", "kb/old.txt"]);
+    let r = p.tactful(&[
+        "check",
+        "--diff-base",
+        "HEAD",
+        "--format",
+        "json",
+        "kb/old.txt",
+    ]);
     assert!(lines_of(&r).is_empty(), "{}", r.log());
 }
 
@@ -76,29 +103,54 @@ fn diff_base_counts_working_tree_edits_and_untracked_files() {
 fn changed_lines_reads_a_unified_diff_from_stdin_or_a_file() {
     let p = repo_with_change("stdin");
     let diff = p.git(&["diff", "main"]);
-    let r = p.tactful_stdin(&["check", "--changed-lines", "-", "--format", "json"], Some(&diff));
+    let r = p.tactful_stdin(
+        &["check", "--changed-lines", "-", "--format", "json"],
+        Some(&diff),
+    );
     let from_stdin = lines_of(&r);
     let r2 = p.tactful(&["check", "--diff-base", "main", "--format", "json"]);
     assert_eq!(from_stdin, lines_of(&r2), "{}", r.log());
     // `diff -u` style (no a/ b/ prefixes), from a file.
     let plain = diff.replace("a/kb/", "kb/").replace("b/kb/", "kb/");
     p.write("change.diff", &plain);
-    let r3 = p.tactful(&["check", "--changed-lines", "change.diff", "--format", "json"]);
+    let r3 = p.tactful(&[
+        "check",
+        "--changed-lines",
+        "change.diff",
+        "--format",
+        "json",
+    ]);
     assert_eq!(lines_of(&r3), from_stdin, "{}", r3.log());
     // Combined with a baseline of main's findings: still only the new ones.
     p.git(&["stash", "-q"]);
     p.git(&["checkout", "-q", "main"]);
     assert_eq!(p.tactful(&["baseline", "kb"]).code, 0);
     p.git(&["checkout", "-q", "feature"]);
-    let r4 = p.tactful(&["check", "--changed-lines", "change.diff", "--baseline", "tactful-baseline.json", "--format", "json"]);
+    let r4 = p.tactful(&[
+        "check",
+        "--changed-lines",
+        "change.diff",
+        "--baseline",
+        "tactful-baseline.json",
+        "--format",
+        "json",
+    ]);
     let rules: Vec<String> = lines_of(&r4).into_iter().map(|f| f.1).collect();
-    assert!(rules.iter().any(|r| r.starts_with("minimizing.obviously")), "{}", r4.log());
+    assert!(
+        rules.iter().any(|r| r.starts_with("minimizing.obviously")),
+        "{}",
+        r4.log()
+    );
 }
 
 fn assert_one_line_error(r: &Run, expect: &str) {
     assert_eq!(r.code, 2, "{}", r.log());
     assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.log());
-    assert!(r.stderr.contains(expect), "expected {expect:?}: {}", r.log());
+    assert!(
+        r.stderr.contains(expect),
+        "expected {expect:?}: {}",
+        r.log()
+    );
     assert!(r.stdout.is_empty(), "{}", r.log());
 }
 
@@ -115,14 +167,26 @@ fn a_diff_naming_a_missing_file_is_an_error_naming_it() {
 fn text_that_is_not_a_diff_and_bad_refs_are_errors() {
     let p = repo_with_change("notdiff");
     p.write("x.diff", "this is not a diff\n");
-    assert_one_line_error(&p.tactful(&["check", "--changed-lines", "x.diff"]), "x.diff: no `+++` file headers");
-    assert_one_line_error(&p.tactful(&["check", "--changed-lines", "nope.diff"]), "nope.diff: cannot read the diff");
+    assert_one_line_error(
+        &p.tactful(&["check", "--changed-lines", "x.diff"]),
+        "x.diff: no `+++` file headers",
+    );
+    assert_one_line_error(
+        &p.tactful(&["check", "--changed-lines", "nope.diff"]),
+        "nope.diff: cannot read the diff",
+    );
     assert_one_line_error(
         &p.tactful(&["check", "--diff-base", "no-such-branch"]),
         "--diff-base no-such-branch: `git merge-base no-such-branch HEAD` failed",
     );
-    p.write("bad.diff", "--- a/kb/old.txt\n+++ b/kb/old.txt\n@@ -x +y @@\n");
-    assert_one_line_error(&p.tactful(&["check", "--changed-lines", "bad.diff"]), "bad.diff: line 3: malformed hunk header");
+    p.write(
+        "bad.diff",
+        "--- a/kb/old.txt\n+++ b/kb/old.txt\n@@ -x +y @@\n",
+    );
+    assert_one_line_error(
+        &p.tactful(&["check", "--changed-lines", "bad.diff"]),
+        "bad.diff: line 3: malformed hunk header",
+    );
 }
 
 #[test]
@@ -131,5 +195,9 @@ fn outside_a_git_repository_diff_base_is_an_error() {
     p.write("a.txt", TWO_FINDINGS);
     let r = p.tactful(&["check", "--diff-base", "main"]);
     assert_eq!(r.code, 2, "{}", r.log());
-    assert!(r.stderr.contains("git rev-parse --show-toplevel"), "{}", r.log());
+    assert!(
+        r.stderr.contains("git rev-parse --show-toplevel"),
+        "{}",
+        r.log()
+    );
 }

@@ -29,8 +29,8 @@ pub struct GateOptions {
     #[arg(long, value_name = "FILE|-")]
     pub changed_lines: Option<PathBuf>,
     /// Reuse results of unchanged files (content, rule packs and config
-    /// unchanged), stored in DIR (default .tactful-cache).
-    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = cache::DEFAULT_DIR)]
+    /// unchanged), stored in DIR (`--cache=DIR`; default .tactful-cache).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = cache::DEFAULT_DIR)]
     pub cache: Option<PathBuf>,
 }
 

@@ -78,14 +78,12 @@ impl Project {
         let mut child = cmd.spawn().expect("running tactful");
         if let Some(s) = stdin {
             use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(s.as_bytes())
-                .unwrap();
+            child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
         }
-        Run::from(child.wait_with_output().unwrap(), format!("tactful {args:?}"))
+        Run::from(
+            child.wait_with_output().unwrap(),
+            format!("tactful {args:?}"),
+        )
     }
 
     /// `git ARGS` in the project folder (fixed identity, no global config).
@@ -143,7 +141,8 @@ impl Run {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.log()))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.log()))
     }
 
     /// (path, rule) of every diagnostic in `--format json` output.
