@@ -192,6 +192,8 @@ pub fn run(opts: Options) -> i32 {
             // Changed files are linted as if found by walking: known extensions,
             // include/exclude of the config.
             targets.retain(|t| walk::has_known_extension(&t.path));
+        }
+        if from_diff || opts.gate.force_exclude {
             for t in &mut targets {
                 t.explicit = false;
             }

