@@ -25,18 +25,7 @@ fn repo_with_change(name: &str) -> Project {
 }
 
 fn lines_of(r: &Run) -> Vec<(String, String, u64)> {
-    let j = r.json();
-    let mut v = Vec::new();
-    for f in j["files"].as_array().unwrap() {
-        for d in f["diagnostics"].as_array().unwrap() {
-            v.push((
-                f["path"].as_str().unwrap().to_string(),
-                d["rule"].as_str().unwrap().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap() + 1,
-            ));
-        }
-    }
-    v
+    r.findings()
 }
 
 #[test]

@@ -63,6 +63,8 @@ pub struct Cache {
     new: Mutex<HashMap<String, Entry>>,
     config_hashes: Mutex<HashMap<ConfigId, Arc<String>>>,
     pub hits: std::sync::atomic::AtomicUsize,
+    /// Whether anything was linted afresh (else the index on disk is current).
+    dirty: std::sync::atomic::AtomicBool,
 }
 
 /// Identifies this build of tactful: version plus the executable's size and
@@ -101,6 +103,7 @@ impl Cache {
             new: Mutex::new(HashMap::new()),
             config_hashes: Mutex::new(HashMap::new()),
             hits: Default::default(),
+            dirty: Default::default(),
         }
     }
 
@@ -203,6 +206,7 @@ impl Cache {
 
     /// Remembers a fresh result.
     pub fn put(&self, path: &Path, key: String, r: &LintResult) {
+        self.dirty.store(true, std::sync::atomic::Ordering::Relaxed);
         let entry = Entry {
             key,
             kind: r.kind.id().to_string(),
@@ -242,6 +246,10 @@ impl Cache {
     /// Writes the index: this run's entries plus earlier ones of files that
     /// still exist. A failure is a warning; the run's results stand.
     pub fn save(self) {
+        if !self.dirty.load(std::sync::atomic::Ordering::Relaxed) && !self.old.is_empty() {
+            // Every file came from the index as it is on disk.
+            return;
+        }
         let mut entries = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
         for (k, v) in self.old {
             if !entries.contains_key(&k) && Path::new(&k).is_file() {

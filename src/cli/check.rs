@@ -78,16 +78,20 @@ pub(super) fn lint_file(
     };
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let key = cache.key(&cfg, &cfg.settings_for(&abs), &bytes);
-    if let Some(result) = cache.get(path, &key) {
-        if let Ok(text) = String::from_utf8(bytes.clone()) {
-            return Ok(Some(FileReport {
-                path: display,
-                text,
-                result: Some(result),
-                error: None,
-            }));
-        }
-    }
+    let bytes = match cache.get(path, &key) {
+        Some(result) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Some(FileReport {
+                    path: display,
+                    text,
+                    result: Some(result),
+                    error: None,
+                }))
+            }
+            Err(e) => e.into_bytes(),
+        },
+        None => bytes,
+    };
     let report = lint_bytes(&cfg, path, display, bytes);
     if let Some(r) = &report.result {
         cache.put(path, key, r);

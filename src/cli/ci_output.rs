@@ -123,8 +123,9 @@ pub fn rdjson(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
-fn xml(s: &str) -> String {
+/// Escapes text for XML/HTML attributes and content; drops control
+/// characters XML 1.0 cannot hold (the report's HTML uses it too).
+pub fn escape_markup(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -147,13 +148,13 @@ pub fn junit(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     let mut body = String::new();
     let (mut tests, mut failures, mut errors) = (0usize, 0usize, 0usize);
     for r in reports {
-        let p = xml(&r.path);
+        let p = escape_markup(&r.path);
         if let Some(e) = &r.error {
             tests += 1;
             errors += 1;
             body.push_str(&format!(
                 "  <testsuite name=\"{p}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase classname=\"{p}\" name=\"lint\" file=\"{p}\">\n      <error message=\"{}\" type=\"file-error\"/>\n    </testcase>\n  </testsuite>\n",
-                xml(e)
+                escape_markup(e)
             ));
             continue;
         }
@@ -180,10 +181,10 @@ pub fn junit(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
             }
             body.push_str(&format!(
                 "    <testcase classname=\"{p}\" name=\"{} at {l}:{c}\" file=\"{p}\" line=\"{l}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-                xml(&f.rule),
-                xml(&f.message),
+                escape_markup(&f.rule),
+                escape_markup(&f.message),
                 f.severity.id(),
-                xml(&detail)
+                escape_markup(&detail)
             ));
         }
         body.push_str("  </testsuite>\n");

@@ -147,6 +147,14 @@ impl Run {
 
     /// (path, rule) of every diagnostic in `--format json` output.
     pub fn rules(&self) -> Vec<(String, String)> {
+        self.findings()
+            .into_iter()
+            .map(|(p, r, _)| (p, r))
+            .collect()
+    }
+
+    /// (path, rule, 1-based line) of every diagnostic in `--format json` output.
+    pub fn findings(&self) -> Vec<(String, String, u64)> {
         let j = self.json();
         let mut v = Vec::new();
         for f in j["files"].as_array().unwrap() {
@@ -154,6 +162,7 @@ impl Run {
                 v.push((
                     f["path"].as_str().unwrap().to_string(),
                     d["rule"].as_str().unwrap().to_string(),
+                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
                 ));
             }
         }
