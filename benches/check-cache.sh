@@ -5,13 +5,15 @@
 #   cold       check --cache with an empty cache (lints everything, writes the index)
 #   warm       check --cache again, nothing changed
 #   3 changed  check --cache after editing 3 files
-# Prints wall times (best of 3 for uncached/warm; cold and 3-changed are re-primed each try).
+# Prints wall times, best of 3 (the cache is emptied before each cold run), and the CPU time
+# of one warm run (what it costs when the machine is shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/corpus
 [ -d "$corpus" ] || { echo "SKIP: $corpus is absent"; exit 0; }
-cargo build --release --quiet
-bin=$PWD/target/release/tactful
+# TACTFUL_BIN=path measures that binary instead of building target/release/tactful.
+[ -n "${TACTFUL_BIN:-}" ] || cargo build --release --quiet
+bin=${TACTFUL_BIN:-$PWD/target/release/tactful}
 work=$PWD/target/bench-cache
 copies=${COPIES:-6}
 if [ ! -f "$work/.copies-$copies" ]; then
@@ -38,8 +40,10 @@ for _ in 1 2 3; do
   e=$(min "$e" "$(timeit run --cache)")
 done
 index=$(wc -c < .tactful-cache/check-v1.json)
+cpu=$( { /usr/bin/time -f '%U %S' "$bin" check --no-progress --format json --cache copy-* >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
 echo "corpus x$copies: $files files, $bytes bytes ($(echo "scale=1; $bytes / 1000000" | bc) MB), $(nproc) cores"
 echo "uncached:  ${u}s"
 echo "cold:      ${c}s (cache index $index bytes)"
 echo "warm:      ${w}s (nothing changed)"
 echo "3 changed: ${e}s"
+echo "warm CPU:  ${cpu}s (user + sys)"

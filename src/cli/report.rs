@@ -432,7 +432,7 @@ pub fn render(reports: &[FileReport], delta: Option<&BaselineDelta>, title: &str
     let _ = write!(
         h,
         "<div class=\"cards\" id=\"summary\"><div class=\"card\"><b>{}</b><span>documents</span></div>\
-<div class=\"card\"><b class=\"{}\">{avg:.0}</b><span>average empathy score</span></div>\
+<div class=\"card\"><b class=\"{}\">{avg:.1}</b><span>average empathy score</span></div>\
 <div class=\"card\"><b>{total_findings}</b><span>findings</span></div>\
 <div class=\"card\"><b>{flagged_docs}</b><span>documents with findings</span></div>{}</div>\n<main>\n",
         linted.len(),

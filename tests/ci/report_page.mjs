@@ -54,7 +54,10 @@ try {
       externalLinks: q("link[href], img[src^='http'], script[src]"),
     };
   });
-  await page.screenshot({ path: shot, fullPage: true });
+  // REPORT_SHOT_HEIGHT=N: only the top N pixels (the README picture); default the full page.
+  const clipHeight = Number(process.env.REPORT_SHOT_HEIGHT ?? 0);
+  if (clipHeight > 0) await page.screenshot({ path: shot, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: clipHeight } });
+  else await page.screenshot({ path: shot, fullPage: true });
   console.log(JSON.stringify({ ...found, loadMs, problems }));
 } finally {
   await browser.close();
