@@ -40,7 +40,8 @@ for _ in 1 2 3; do
   e=$(min "$e" "$(timeit run --cache)")
 done
 index=$(wc -c < .tactful-cache/check-v1.json)
-cpu=$( { /usr/bin/time -f '%U %S' "$bin" check --no-progress --format json --cache copy-* >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
+/usr/bin/time -o .cpu -f '%U %S' "$bin" check --no-progress --format json --cache copy-* >/dev/null 2>&1 || true
+cpu=$(awk '{print $1 + $2}' .cpu)
 echo "corpus x$copies: $files files, $bytes bytes ($(echo "scale=1; $bytes / 1000000" | bc) MB), $(nproc) cores"
 echo "uncached:  ${u}s"
 echo "cold:      ${c}s (cache index $index bytes)"
