@@ -1049,9 +1049,8 @@ impl LanguageServer for Backend {
                 format: analysis.format,
                 ..analysis.config.settings.clone()
             };
-            let adjust = |f: &mut Vec<crate::model::Finding>| {
-                analysis.config.post_process(f);
-            };
+            // Editor severities are already merged into the document's linter.
+            let adjust = |_: &mut Vec<crate::model::Finding>| {};
             let edits: Vec<TextEdit> =
                 actions::fix_all(&analysis.config.linter, &text, &settings, &adjust)
                     .iter()
