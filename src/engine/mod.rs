@@ -549,6 +549,21 @@ impl Engine {
                 );
             }
         }
+        // A document check may yield to findings of other categories that
+        // already say what is wrong (`unless_categories`).
+        for &ri in &self.document_checks {
+            let rule = &self.rules[ri as usize];
+            let yields = rule.param_strings("unless_categories");
+            if yields.is_empty() {
+                continue;
+            }
+            let other = findings
+                .iter()
+                .any(|f| f.rule != rule.id && yields.iter().any(|c| c == f.category.id()));
+            if other {
+                findings.retain(|f| f.rule != rule.id);
+            }
+        }
         if self.needs_notice {
             let notice = clause::Function::Notification;
             findings.retain(|f| {
