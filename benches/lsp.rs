@@ -1,7 +1,9 @@
 //! Language server benchmark (prints figures; asserts nothing): didChange →
-//! publishDiagnostics latency for one-character edits in a 5 KB reply and a
-//! 1 MB article, initialize → first diagnostics, and RSS with 100 open
-//! documents. Run with `cargo bench --bench lsp`; texts come from the shared
+//! publishDiagnostics latency for one-character edits in a 5 KB reply, a
+//! 1 MB article and a dense 1 MB article (a finding every few lines, about
+//! 2,000 in all) with the server's peak RSS, initialize → first diagnostics,
+//! RSS with 100 open documents, and RSS over open/close cycles of 1,000
+//! documents of 5 KB. Run with `cargo bench --bench lsp`; texts come from the shared
 //! corpus (`../shared/corpus`) when present.
 
 #[path = "../tests/lsp_client/mod.rs"]
@@ -77,7 +79,7 @@ fn ms(d: Duration) -> String {
 /// One-character edits (type a letter, then delete it) at varying places;
 /// returns the sorted latencies from sending didChange to reading the
 /// matching publishDiagnostics.
-fn edit_latency(root: &Path, name: &str, text: &str, edits: usize) -> (Vec<Duration>, usize) {
+fn edit_latency(root: &Path, name: &str, text: &str, edits: usize) -> (Vec<Duration>, usize, u64) {
     let mut c = Client::spawn();
     c.timeout = Duration::from_secs(120);
     c.initialize_with_root(full_caps(false), root);
@@ -116,16 +118,25 @@ fn edit_latency(root: &Path, name: &str, text: &str, edits: usize) -> (Vec<Durat
         let arrived = c.last_arrival.unwrap_or_else(Instant::now);
         times.push(arrived - t0);
     }
+    let peak = peak_rss_kib(c.pid()).unwrap_or(0);
     c.shutdown();
     times.sort();
-    (times, n)
+    (times, n, peak)
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmHWM:")
+}
+
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(field))?
         .split_whitespace()
         .nth(1)?
         .parse()
@@ -152,6 +163,9 @@ fn main() {
         }
         t
     };
+    // Dense: a finding every few lines, about 2,000 in 1 MB (kb, so the
+    // document is linted in blocks).
+    let dense = dense_article(1024 * 1024, 2000);
     println!(
         "tactful lsp benchmark (corpus: {})",
         if corpus().is_dir() {
@@ -189,15 +203,27 @@ fn main() {
     for (label, name, text, edits) in [
         ("5 KB reply", "reply.md", &reply, 400),
         ("1 MB article", "kb/article.md", &article, 200),
-        ("1 MB article, dense findings", "kb/noisy.md", &noisy, 100),
+        (
+            "1 MB article, a finding every paragraph",
+            "kb/noisy.md",
+            &noisy,
+            100,
+        ),
+        (
+            "1 MB article, dense (a finding every few lines)",
+            "kb/dense.md",
+            &dense,
+            200,
+        ),
     ] {
-        let (t, n) = edit_latency(root, name, text, edits);
+        let (t, n, peak) = edit_latency(root, name, text, edits);
         println!(
-            "didChange → publishDiagnostics, {label} ({} bytes, {n} diagnostics), {edits} one-char edits: median {}, p99 {}, max {}",
+            "didChange → publishDiagnostics, {label} ({} bytes, {n} diagnostics), {edits} one-char edits: median {}, p99 {}, max {}; server peak RSS {:.1} MB",
             text.len(),
             ms(percentile(&t, 0.5)),
             ms(percentile(&t, 0.99)),
-            ms(*t.last().unwrap())
+            ms(*t.last().unwrap()),
+            peak as f64 / 1024.0
         );
     }
 
@@ -235,4 +261,89 @@ fn main() {
         before as f64 / 1024.0
     );
     let _ = c.request("shutdown", Value::Null);
+
+    open_close_cycles(root, &article);
+}
+
+/// A KB article of about `size` bytes with `findings` findings spread evenly:
+/// corpus-like paragraphs, one flagged sentence every few lines.
+fn dense_article(size: usize, findings: usize) -> String {
+    let flagged = [
+        "Unfortunately we can't refund it.",
+        "You simply open Settings.",
+        "Obviously, you need to restart the app.",
+        "Sorry for any inconvenience.",
+    ];
+    let filler = "The export runs every night and writes a file to the shared folder.\n";
+    let every = size / findings;
+    let mut t = String::with_capacity(size + every);
+    let mut i = 0;
+    while t.len() < size {
+        let start = t.len();
+        t.push_str(flagged[i % flagged.len()]);
+        t.push('\n');
+        while t.len() - start + filler.len() < every {
+            t.push_str(filler);
+        }
+        t.push('\n');
+        i += 1;
+    }
+    t
+}
+
+/// RSS while 1,000 documents of 5 KB are open, and after closing them, over
+/// four open/close cycles (closed documents must give their memory back).
+fn open_close_cycles(root: &Path, article: &str) {
+    let mut c = Client::spawn();
+    c.timeout = Duration::from_secs(300);
+    c.initialize_with_root(full_caps(false), root);
+    let start = rss_kib(c.pid()).unwrap_or(0);
+    let mut figures = Vec::new();
+    for cycle in 0..4 {
+        let mut uris = Vec::new();
+        for i in 0..1000 {
+            let mut s = (i * 977) % article.len().saturating_sub(6 * 1024).max(1);
+            while !article.is_char_boundary(s) {
+                s += 1;
+            }
+            let mut e = (s + 5 * 1024).min(article.len());
+            while !article.is_char_boundary(e) {
+                e -= 1;
+            }
+            let uri = lsp_client::file_uri(&root.join(format!("cycle/doc{i}.md")));
+            c.open(&uri, "markdown", 1, &article[s..e]);
+            uris.push(uri);
+        }
+        for uri in &uris {
+            c.diagnostics(uri, 1);
+        }
+        let open = rss_kib(c.pid()).unwrap_or(0);
+        for uri in &uris {
+            c.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            );
+        }
+        // A round trip so every close was handled.
+        let _ = c.request_raw(
+            "tactful/debug/document",
+            json!({"textDocument": {"uri": "file:///none"}}),
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let closed = rss_kib(c.pid()).unwrap_or(0);
+        figures.push(format!(
+            "cycle {}: {:.1} MB open, {:.1} MB closed",
+            cycle + 1,
+            open as f64 / 1024.0,
+            closed as f64 / 1024.0
+        ));
+    }
+    println!(
+        "RSS, 1,000 open documents of 5 KB (after initialize {:.1} MB): {}; peak {:.1} MB",
+        start as f64 / 1024.0,
+        figures.join("; "),
+        peak_rss_kib(c.pid()).unwrap_or(0) as f64 / 1024.0
+    );
+    c.drain();
+    let _ = c.request_raw("shutdown", Value::Null);
 }

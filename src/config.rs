@@ -133,6 +133,11 @@ pub struct Overlay {
     pub allow: Vec<String>,
     /// Kind globs, tried in order before the file's own.
     pub kinds: Vec<(Kind, Vec<String>)>,
+    /// Rule or category id → severity (`None`: off). These win over the
+    /// file's `[severity]`: an entry for a category replaces the file's
+    /// entries for the rules of that category; an entry for a rule id that
+    /// no loaded pack defines is left out.
+    pub severity: Vec<(String, Option<Severity>)>,
 }
 
 impl Overlay {
@@ -140,7 +145,36 @@ impl Overlay {
         self.packs.is_empty()
             && self.allow.is_empty()
             && self.kinds.iter().all(|(_, g)| g.is_empty())
+            && self.severity.is_empty()
     }
+}
+
+/// Largest config file or rule pack read (a larger one is an error).
+pub const MAX_CONFIG_BYTES: u64 = 8 << 20;
+
+/// Reads a config file or rule pack: a regular file (symlinks followed) of
+/// at most [`MAX_CONFIG_BYTES`]. A FIFO, a device or a directory is refused
+/// before it is opened, so reading never blocks or runs without limit.
+pub fn read_config_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (FIFOs, devices and folders are not read)",
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {} MB", MAX_CONFIG_BYTES >> 20),
+        ));
+    }
+    Ok(text)
 }
 
 /// A config resolved for use: compiled linter, globs, options.
@@ -198,7 +232,7 @@ impl Resolved {
 
     /// Loads a config file with an editor's overlay on top.
     pub fn load_with(path: &Path, overlay: &Overlay) -> Result<Resolved, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let text = read_config_text(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
@@ -275,7 +309,7 @@ impl Resolved {
         };
         for p in &cfg.packs {
             let full = root.join(p.get_ref());
-            let t = std::fs::read_to_string(&full).map_err(|e| {
+            let t = read_config_text(&full).map_err(|e| {
                 err(
                     p.span().start,
                     format!("cannot read rule pack {}: {e}", full.display()),
@@ -284,7 +318,7 @@ impl Resolved {
             texts.push((full.display().to_string(), t));
         }
         for full in &overlay.packs {
-            let t = std::fs::read_to_string(full).map_err(|e| ConfigError {
+            let t = read_config_text(full).map_err(|e| ConfigError {
                 path: full.clone(),
                 line: 0,
                 column: 0,
@@ -311,6 +345,7 @@ impl Resolved {
                 ));
             }
         }
+        merge_editor_severity(&mut overrides, &overlay.severity, &rules);
         let engine = Engine::new(rules, &overrides).map_err(|e| err(0, e.to_string()))?;
         let include = if cfg.include.is_empty() {
             None
@@ -441,6 +476,126 @@ impl Resolved {
             format,
             kind,
             source: self.source.clone(),
+        }
+    }
+}
+
+/// The edit that turns `rule` off in a config file's `[severity]` table
+/// (`existing` is its text; `None` for a file to create). Written through
+/// `toml_edit`: the key is quoted and escaped as TOML needs, comments and
+/// layout elsewhere are kept, and an existing entry for the rule is
+/// replaced. The edit covers only the bytes that change. An existing file
+/// that is not valid TOML, or whose `severity` is not a table, is an error.
+pub fn turn_off_edit(
+    path: &Path,
+    existing: Option<&str>,
+    rule: &str,
+) -> Result<crate::model::Edit, ConfigError> {
+    let text = existing.unwrap_or("");
+    let err = |message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message,
+    };
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let new = if doc.contains_key("severity") {
+        let Some(table) = doc["severity"].as_table_like_mut() else {
+            return Err(err("`severity` is not a table".to_string()));
+        };
+        match table.get_mut(rule) {
+            Some(item) if item.is_value() => {
+                // Keep the entry's own comments and spacing.
+                let decor = item.as_value().map(|v| v.decor().clone());
+                let mut value = toml_edit::Value::from("off");
+                if let Some(d) = decor {
+                    *value.decor_mut() = d;
+                }
+                *item = toml_edit::Item::Value(value);
+            }
+            _ => {
+                table.insert(rule, toml_edit::value("off"));
+            }
+        }
+        doc.to_string()
+    } else {
+        // A new table goes at the end; everything before stays verbatim.
+        let mut table = toml_edit::DocumentMut::new();
+        let mut severity = toml_edit::Table::new();
+        severity.insert(rule, toml_edit::value("off"));
+        table.insert("severity", toml_edit::Item::Table(severity));
+        let mut out = text.to_string();
+        if !out.is_empty() {
+            if !out.ends_with('\n') {
+                out.push_str(newline);
+            }
+            out.push_str(newline);
+        }
+        out.push_str(&table.to_string());
+        out
+    };
+    let new = if newline == "\r\n" && !new.contains("\r\n") {
+        new.replace('\n', "\r\n")
+    } else {
+        new
+    };
+    // The smallest edit that turns `text` into `new`, on char boundaries.
+    let mut start = text
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !text.is_char_boundary(start) || !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let max_suffix = text.len().min(new.len()) - start;
+    let mut suffix = text
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !text.is_char_boundary(text.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    Ok(crate::model::Edit {
+        range: start..text.len() - suffix,
+        replacement: new[start..new.len() - suffix].to_string(),
+    })
+}
+
+/// Puts the editor's severity entries over the file's (see
+/// [`Overlay::severity`]).
+fn merge_editor_severity(
+    overrides: &mut Overrides,
+    editor: &[(String, Option<Severity>)],
+    rules: &[rules::Rule],
+) {
+    for (key, _) in editor {
+        if Category::from_id(key).is_some() {
+            let editor_has = |id: &str| editor.iter().any(|(k, _)| k == id);
+            overrides.levels.retain(|id, _| {
+                editor_has(id)
+                    || !rules
+                        .iter()
+                        .any(|r| r.id.as_ref() == id && r.category.id() == key)
+            });
+        }
+    }
+    for (key, level) in editor {
+        let known = Category::from_id(key).is_some() || rules.iter().any(|r| r.id.as_ref() == key);
+        if known {
+            overrides.levels.insert(key.clone(), *level);
         }
     }
 }
@@ -580,6 +735,7 @@ mod tests {
             packs: vec![pack.clone()],
             allow: vec!["acme synergize".into()],
             kinds: vec![(Kind::InternalNote, vec!["**/escalations/**".into()])],
+            ..Default::default()
         };
         let r = Resolved::defaults_with(dir.path(), &overlay).unwrap();
         assert!(r.linter.engine().rule("jargon.house-term").is_some());
@@ -608,6 +764,105 @@ mod tests {
         };
         let e = Resolved::defaults_with(dir.path(), &missing).unwrap_err();
         assert!(e.message.contains("tactful.packs"), "{e}");
+    }
+
+    #[test]
+    fn turning_off_a_rule_writes_escaped_toml_and_keeps_the_rest() {
+        let p = Path::new("/w/tactful.toml");
+        let apply = |text: &str, rule: &str| {
+            let e = turn_off_edit(p, Some(text), rule).unwrap();
+            let mut t = text.to_string();
+            t.replace_range(e.range, &e.replacement);
+            t
+        };
+        let text = "# house settings\npacks = [\"house.toml\"] # ours\n";
+        let out = apply(text, "house.simply");
+        assert!(out.starts_with(text), "{out}");
+        let v: toml::Table = toml::from_str(&out).unwrap();
+        assert_eq!(v["severity"]["house.simply"].as_str(), Some("off"));
+        // A hostile id stays one key: no table is injected.
+        let evil = "x\"]\n[kinds]\nkb = [\"**\"]\n#";
+        let out = apply(text, evil);
+        let v: toml::Table = toml::from_str(&out).unwrap();
+        assert!(v.get("kinds").is_none(), "{out}");
+        assert_eq!(v["severity"][evil].as_str(), Some("off"));
+        // An existing entry is replaced in place, its comment kept.
+        let text = "[severity]\n\"house.simply\" = \"error\" # why\nminimizing = \"hint\"\n";
+        assert_eq!(
+            apply(text, "house.simply"),
+            "[severity]\n\"house.simply\" = \"off\" # why\nminimizing = \"hint\"\n"
+        );
+        // A new file.
+        let e = turn_off_edit(p, None, "house.simply").unwrap();
+        assert_eq!(e.replacement, "[severity]\n\"house.simply\" = \"off\"\n");
+        assert!(turn_off_edit(p, Some("severity = 3\n"), "a").is_err());
+        assert!(turn_off_edit(p, Some("[[x\n"), "a").is_err());
+    }
+
+    #[test]
+    fn editor_severity_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("house.toml");
+        std::fs::write(
+            &pack,
+            "[[rule]]\nid = \"minimizing.house\"\ncategory = \"minimizing\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"breezy\"]\n",
+        )
+        .unwrap();
+        let cfg = dir.path().join("tactful.toml");
+        let text = "builtin = false\npacks = [\"house.toml\"]\n[severity]\n\"minimizing.house\" = \"off\"\n";
+        let lint = |severity: Vec<(String, Option<Severity>)>| {
+            let overlay = Overlay {
+                severity,
+                ..Default::default()
+            };
+            let r = Resolved::parse_with(&cfg, text, &overlay).unwrap();
+            let s = r.settings_for(&dir.path().join("a.txt"));
+            r.linter
+                .lint("It is breezy.", &s)
+                .unwrap()
+                .findings
+                .iter()
+                .map(|f| f.severity)
+                .collect::<Vec<_>>()
+        };
+        assert!(lint(vec![]).is_empty(), "the file turns it off");
+        // The editor's category setting re-enables the rule the file turned off.
+        assert_eq!(
+            lint(vec![("minimizing".into(), Some(Severity::Error))]),
+            vec![Severity::Error]
+        );
+        // The editor's rule setting wins over its own category setting.
+        assert_eq!(
+            lint(vec![
+                ("minimizing".into(), Some(Severity::Error)),
+                ("minimizing.house".into(), Some(Severity::Hint)),
+            ]),
+            vec![Severity::Hint]
+        );
+        // Unknown ids from the editor are left out (reported by the server).
+        assert!(lint(vec![("nope.rule".into(), Some(Severity::Error))]).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_device_pack_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pack.toml");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "mkfifo");
+        let cfg = dir.path().join("tactful.toml");
+        let e = Resolved::parse(&cfg, "packs = [\"pack.toml\"]\n").unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+        assert_eq!(e.line, 1, "{e}");
+        let e = Resolved::parse(&cfg, "packs = [\"/dev/zero\"]\n").unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{e}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, vec![b'#'; MAX_CONFIG_BYTES as usize + 10]).unwrap();
+        let e = Resolved::parse(&cfg, "packs = [\"big.toml\"]\n").unwrap_err();
+        assert!(e.message.contains("larger than"), "{e}");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! why, a bad → good example, how to turn it off) and the one-line tone
 //! summary. Markdown strings, protocol-free; the server and CLI both use them.
 
+use std::sync::Arc;
+
 use crate::engine::Engine;
 use crate::model::Finding;
 use crate::rules::docs;
@@ -42,6 +44,29 @@ pub fn docs_url(engine: &Engine, rule: &str, docs_base: Option<&str>) -> Option<
     r.pack
         .starts_with("rules/")
         .then(|| format!("{base}#{}", docs::anchor(rule)))
+}
+
+/// Where a diagnostic of `rule` links: its section of the web reference for
+/// built-in rules when `docs_base` is given, else the rule page shipped with
+/// the server (see `rule_pages`), for every rule.
+pub fn rule_link(engine: &Arc<Engine>, rule: &str, docs_base: Option<&str>) -> Option<String> {
+    docs_url(engine, rule, docs_base).or_else(|| {
+        let path = crate::rule_pages::page(engine, rule)?;
+        Some(file_url(&path))
+    })
+}
+
+/// A `file://` URL of an absolute path, percent-encoding what a URL cannot hold.
+pub fn file_url(path: &std::path::Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Where the rule reference lives by default: docs/rules.md in the

@@ -1,6 +1,9 @@
 //! Applying fixes to text, purely: picks non-overlapping edits, applies them
 //! back to front, and never touches bytes outside the edits.
 
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
 use crate::model::{Edit, Finding};
 
 /// Chooses the edits to apply together: those that do not overlap an
@@ -9,6 +12,7 @@ use crate::model::{Edit, Finding};
 /// can turn a mid-sentence rewrite into a sentence start).
 pub fn resolve_edits(text: &str, edits: &[Edit]) -> Vec<Edit> {
     let mut chosen: Vec<&Edit> = Vec::new();
+    let mut occupied = Occupied::default();
     for e in edits {
         if e.range.start > e.range.end
             || e.range.end > text.len()
@@ -17,17 +21,8 @@ pub fn resolve_edits(text: &str, edits: &[Edit]) -> Vec<Edit> {
         {
             continue;
         }
-        let clash = chosen.iter().any(|c| {
-            (e.range.start < c.range.end && c.range.start < e.range.end)
-                || (e.range.is_empty() && c.range.is_empty() && e.range.start == c.range.start)
-                || (e.range.is_empty()
-                    && c.range.start < e.range.start
-                    && e.range.start < c.range.end)
-                || (c.range.is_empty()
-                    && e.range.start < c.range.start
-                    && c.range.start < e.range.end)
-        });
-        if !clash {
+        if !occupied.collides(e) {
+            occupied.insert(e);
             chosen.push(e);
         }
     }
@@ -81,27 +76,389 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, usize) {
     (out, chosen.len())
 }
 
+/// How many fix-and-lint passes `tactful fix` and the editor's "fix all"
+/// make: overlapping fixes land in later passes.
+pub const FIX_PASSES: usize = 10;
+
 /// Applies preferred fixes and lints again until nothing changes (at most
-/// `passes` times), as `tactful fix` does: overlapping fixes land in later passes.
+/// `passes` times), as `tactful fix` does: overlapping fixes land in later
+/// passes. See [`fix_until_stable`] for the guards.
 pub fn fix_all(
     linter: &crate::lint::Linter,
     text: &str,
     settings: &crate::lint::FileSettings,
     passes: usize,
 ) -> Result<(String, usize), crate::source::SourceError> {
+    let fixed = fix_until_stable(linter, text, settings, passes, &|_| {})?;
+    Ok((fixed.text, fixed.applied))
+}
+
+/// What fixing until stable made of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixed {
+    pub text: String,
+    /// How many fixes applied, over all passes.
+    pub applied: usize,
+    /// The same change as edits on the original text (non-overlapping,
+    /// sorted), for an editor to apply in one step.
+    pub edits: Vec<Edit>,
+}
+
+/// Applies preferred fixes and lints again until nothing changes (at most
+/// `passes` passes). `adjust` sees every lint's findings first (an editor's
+/// severity overrides drop findings there). A pass never keeps a fix that
+/// changes the document's structure (YAML value types, Markdown blocks) or
+/// that brings a finding of another rule near it; such a fix is left out
+/// and not tried again.
+pub fn fix_until_stable(
+    linter: &crate::lint::Linter,
+    text: &str,
+    settings: &crate::lint::FileSettings,
+    passes: usize,
+    adjust: &dyn Fn(&mut Vec<Finding>),
+) -> Result<Fixed, crate::source::SourceError> {
+    let lint = |t: &str| -> Result<Vec<Finding>, crate::source::SourceError> {
+        let mut f = linter.lint(t, settings)?.findings;
+        adjust(&mut f);
+        Ok(f)
+    };
     let mut current = text.to_string();
+    let mut patch = Patch::new(text.len());
     let mut applied = 0;
-    for _ in 0..passes {
-        let result = linter.lint(&current, settings)?;
-        let (next, n) = apply_preferred(&current, &result.findings);
-        if n == 0 || next == current {
-            break;
+    // Fixes left out, by rule, matched text and replacement.
+    let mut refused: HashSet<(String, String, String)> = HashSet::new();
+    let shape = |t: &str| {
+        crate::source::structure::fingerprint(
+            t,
+            settings.format,
+            &settings.source,
+            crate::source::structure::Compare::Shape,
+        )
+    };
+    let mut findings = lint(&current)?;
+    let mut current_shape = shape(&current);
+    // How many fixes a try takes: halved while a set of fixes changes the
+    // structure, down to the one fix that does.
+    let mut limit = usize::MAX;
+    'passes: for _ in 0..passes {
+        loop {
+            let mut picked = pick_fixes(&current, &findings, &refused);
+            picked.truncate(limit);
+            if picked.is_empty() {
+                break 'passes;
+            }
+            let edits: Vec<Edit> = picked.iter().flat_map(|(_, e)| e.clone()).collect();
+            let chosen = resolve_edits(&current, &edits);
+            let next = splice(&current, &chosen);
+            let next_shape = shape(&next);
+            let shape_kept = match (&current_shape, &next_shape) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            let mut after = None;
+            let bad: Vec<usize> = if shape_kept {
+                let a = lint(&next)?;
+                let bad = introduced_by(&findings, &a, &picked, &chosen);
+                after = Some(a);
+                bad
+            } else if picked.len() == 1 {
+                // This fix changes the structure.
+                vec![0]
+            } else {
+                // Some fix among these does: try half as many.
+                limit = (picked.len() / 2).max(1);
+                continue;
+            };
+            if bad.is_empty() {
+                let truncated = limit != usize::MAX;
+                limit = usize::MAX;
+                if next == current {
+                    break 'passes;
+                }
+                patch.apply(&chosen);
+                applied += picked.len();
+                current = next;
+                current_shape = next_shape;
+                // The lint of the accepted text (it extracted, so it reads).
+                findings = match after {
+                    Some(a) => a,
+                    None => lint(&current)?,
+                };
+                // A batch cut short leaves fixes of this pass to try.
+                if truncated {
+                    continue;
+                }
+                break;
+            }
+            for i in bad {
+                let f = &findings[picked[i].0];
+                refused.insert(refusal_key(&current, f));
+            }
         }
-        crate::source::extract(&next, settings.format, &settings.source)?;
-        applied += n;
-        current = next;
     }
-    Ok((current, applied))
+    Ok(Fixed {
+        text: current,
+        applied,
+        edits: patch.edits(text),
+    })
+}
+
+fn refusal_key(text: &str, f: &Finding) -> (String, String, String) {
+    let replacement = f
+        .preferred_fix()
+        .map(|x| {
+            x.edits
+                .iter()
+                .map(|e| e.replacement.as_str())
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let matched = text.get(f.range.clone()).unwrap_or("").to_string();
+    (f.rule.to_string(), matched, replacement)
+}
+
+/// The preferred fixes to apply together, as (finding index, edits): in
+/// document order, a fix whose edits collide with an earlier one's waits for
+/// the next pass; refused fixes are skipped.
+fn pick_fixes(
+    text: &str,
+    findings: &[Finding],
+    refused: &HashSet<(String, String, String)>,
+) -> Vec<(usize, Vec<Edit>)> {
+    let mut fixes: Vec<(usize, Vec<Edit>)> = findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((i, f.preferred_fix()?.edits.clone())))
+        .filter(|(_, edits)| !edits.is_empty())
+        .filter(|(i, _)| refused.is_empty() || !refused.contains(&refusal_key(text, &findings[*i])))
+        .collect();
+    fixes.sort_by_key(|(_, edits)| edits.iter().map(|e| e.range.start).min());
+    let mut taken: Vec<(usize, Vec<Edit>)> = Vec::new();
+    let mut occupied = Occupied::default();
+    for (i, edits) in fixes {
+        let collides = edits.iter().any(|e| occupied.collides(e));
+        let valid = edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+        if valid && !collides {
+            edits.iter().for_each(|e| occupied.insert(e));
+            taken.push((i, edits));
+        }
+    }
+    taken
+}
+
+/// The indexes (into `picked`) of fixes that brought a finding of another
+/// rule: a finding of `after` near an applied edit, of a rule that had no
+/// finding in the document before, and with no fix of its own (which the
+/// next pass would apply).
+fn introduced_by(
+    before: &[Finding],
+    after: &[Finding],
+    picked: &[(usize, Vec<Edit>)],
+    chosen: &[Edit],
+) -> Vec<usize> {
+    const NEAR: usize = 80;
+    let owner_of: HashMap<(usize, usize), usize> = picked
+        .iter()
+        .enumerate()
+        .flat_map(|(o, (_, edits))| edits.iter().map(move |e| ((e.range.start, e.range.end), o)))
+        .collect();
+    // Each chosen edit's range in the new text, and its fix; sorted.
+    let mut placed: Vec<(Range<usize>, usize)> = Vec::with_capacity(chosen.len());
+    let mut delta: isize = 0;
+    for e in chosen {
+        let start = (e.range.start as isize + delta) as usize;
+        let owner = owner_of
+            .get(&(e.range.start, e.range.end))
+            .copied()
+            .unwrap_or(0);
+        placed.push((start..start + e.replacement.len(), owner));
+        delta += e.replacement.len() as isize - e.range.len() as isize;
+    }
+    let rules_before: HashSet<&str> = before.iter().map(|b| b.rule.as_ref()).collect();
+    let mut bad = Vec::new();
+    for a in after {
+        // A rule the document already had is not brought by the fix (a
+        // document check's finding may move when the text changes); one
+        // with a fix of its own is fixed (and guarded) by the next pass.
+        if rules_before.contains(a.rule.as_ref()) || a.preferred_fix().is_some() {
+            continue;
+        }
+        // The edits near the finding: placed ranges are sorted and disjoint.
+        let hi = placed.partition_point(|(r, _)| r.start <= a.range.end + NEAR);
+        let mut i = hi;
+        while i > 0 && placed[i - 1].0.end + NEAR >= a.range.start {
+            i -= 1;
+            bad.push(placed[i].1);
+        }
+    }
+    bad.sort_unstable();
+    bad.dedup();
+    bad
+}
+
+/// The ranges of edits already chosen, to find a collision in log time.
+#[derive(Default)]
+struct Occupied(std::collections::BTreeSet<(usize, usize)>);
+
+impl Occupied {
+    fn insert(&mut self, e: &Edit) {
+        self.0.insert((e.range.start, e.range.end));
+    }
+
+    /// Whether `e` clashes with a chosen edit. Chosen ranges are disjoint,
+    /// so walking back from the last one starting by `e`'s end, ends only
+    /// decrease: stop at the first that ends before `e` starts.
+    fn collides(&self, e: &Edit) -> bool {
+        for &(start, end) in self.0.range(..=(e.range.end, usize::MAX)).rev() {
+            let t = Edit {
+                range: start..end,
+                replacement: String::new(),
+            };
+            if clash(e, &t) {
+                return true;
+            }
+            if end < e.range.start {
+                break;
+            }
+        }
+        false
+    }
+}
+
+/// Whether two edits cannot both apply (see [`resolve_edits`]).
+fn clash(e: &Edit, c: &Edit) -> bool {
+    (e.range.start < c.range.end && c.range.start < e.range.end)
+        || (e.range.is_empty() && c.range.is_empty() && e.range.start == c.range.start)
+        || (e.range.is_empty() && c.range.start < e.range.start && e.range.start < c.range.end)
+        || (c.range.is_empty() && e.range.start < c.range.start && c.range.start < e.range.end)
+}
+
+fn splice(text: &str, chosen: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for e in chosen {
+        out.push_str(&text[pos..e.range.start]);
+        out.push_str(&e.replacement);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// A text as pieces of the original and new strings, so that edits made on
+/// successive versions compose into edits on the original.
+#[derive(Debug, Clone)]
+struct Patch {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Original(Range<usize>),
+    New(String),
+}
+
+impl Piece {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Original(r) => r.len(),
+            Piece::New(s) => s.len(),
+        }
+    }
+}
+
+impl Patch {
+    fn new(len: usize) -> Patch {
+        Patch {
+            pieces: vec![Piece::Original(0..len)],
+        }
+    }
+
+    /// Applies sorted, non-overlapping edits on the current text.
+    fn apply(&mut self, edits: &[Edit]) {
+        let mut out: Vec<Piece> = Vec::new();
+        let mut pieces = std::mem::take(&mut self.pieces).into_iter();
+        let mut cur: Option<Piece> = pieces.next();
+        let mut pos = 0; // current-text offset of `cur`'s start
+                         // Moves the pieces before `until` (current offsets) to `out`,
+                         // dropping them when `keep` is false.
+        let mut advance = |until: usize,
+                           keep: bool,
+                           out: &mut Vec<Piece>,
+                           cur: &mut Option<Piece>,
+                           pos: &mut usize| {
+            while let Some(p) = cur.take() {
+                let len = p.len();
+                if *pos + len <= until {
+                    if keep && len > 0 {
+                        out.push(p);
+                    }
+                    *pos += len;
+                    *cur = pieces.next();
+                    continue;
+                }
+                let cut = until - *pos;
+                let (head, tail) = match p {
+                    Piece::Original(r) => (
+                        Piece::Original(r.start..r.start + cut),
+                        Piece::Original(r.start + cut..r.end),
+                    ),
+                    Piece::New(s) => (
+                        Piece::New(s[..cut].to_string()),
+                        Piece::New(s[cut..].to_string()),
+                    ),
+                };
+                if keep && cut > 0 {
+                    out.push(head);
+                }
+                *pos = until;
+                *cur = Some(tail);
+                break;
+            }
+        };
+        for e in edits {
+            advance(e.range.start, true, &mut out, &mut cur, &mut pos);
+            advance(e.range.end, false, &mut out, &mut cur, &mut pos);
+            if !e.replacement.is_empty() {
+                out.push(Piece::New(e.replacement.clone()));
+            }
+        }
+        advance(usize::MAX, true, &mut out, &mut cur, &mut pos);
+        self.pieces = out;
+    }
+
+    /// The change as edits on the original text.
+    fn edits(&self, original: &str) -> Vec<Edit> {
+        let mut out = Vec::new();
+        let mut cursor = 0;
+        let mut pending = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::New(s) => pending.push_str(s),
+                Piece::Original(r) => {
+                    if r.start != cursor || !pending.is_empty() {
+                        out.push(Edit {
+                            range: cursor..r.start,
+                            replacement: std::mem::take(&mut pending),
+                        });
+                    }
+                    cursor = r.end;
+                }
+            }
+        }
+        if cursor != original.len() || !pending.is_empty() {
+            out.push(Edit {
+                range: cursor..original.len(),
+                replacement: pending,
+            });
+        }
+        out
+    }
 }
 
 /// The edits of every finding's preferred fix, in finding order.
@@ -151,6 +508,63 @@ mod tests {
         let t = "Done. Trust me, I know how you feel.";
         let (out, _) = apply_edits(t, &[e(6, 16, ""), e(16, 35, "that's frustrating")]);
         assert_eq!(out, "Done. That's frustrating.");
+    }
+
+    fn linter(pack: &str) -> crate::lint::Linter {
+        let rules = crate::rules::parse_pack("t.toml", pack).unwrap();
+        let engine = crate::engine::Engine::new(rules, &crate::engine::Overrides::default());
+        crate::lint::Linter::new(std::sync::Arc::new(engine.unwrap()))
+    }
+
+    #[test]
+    fn a_fix_that_brings_a_finding_of_another_rule_is_left_out() {
+        // Removing "per my last email" would leave a sentence that opens
+        // with a passive "the refund was processed" (another rule).
+        const PER_MY_LAST_EMAIL: &str = r#"
+[[rule]]
+id = "passive-aggressive.per-my-last-email"
+category = "passive-aggressive"
+message = "m"
+why = "w"
+match = ["per my last email"]
+fix = [""]
+"#;
+        let l = linter(&format!(
+            "{PER_MY_LAST_EMAIL}{}",
+            r#"
+[[rule]]
+id = "no-ownership.passive-start"
+category = "no-ownership"
+message = "m"
+why = "w"
+match = ["^ the refund was processed"]
+"#
+        ));
+        let s = crate::lint::FileSettings::default();
+        let text = "Per my last email, the refund was processed.";
+        let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+        assert_eq!(fixed.text, text);
+        assert!(fixed.edits.is_empty());
+        // Without the second rule the same fix applies.
+        let l = linter(PER_MY_LAST_EMAIL);
+        let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+        assert_eq!(fixed.text, "The refund was processed.");
+    }
+
+    #[test]
+    fn edits_of_successive_passes_compose_into_edits_on_the_original() {
+        let text = "aaa bbb ccc ddd";
+        let mut p = Patch::new(text.len());
+        let pass1 = [e(0, 3, "A"), e(8, 11, "")];
+        p.apply(&pass1);
+        let t1 = splice(text, &pass1);
+        assert_eq!(t1, "A bbb  ddd");
+        let pass2 = [e(0, 5, "X"), e(7, 10, "DD!")];
+        p.apply(&pass2);
+        let t2 = splice(&t1, &pass2);
+        let edits = p.edits(text);
+        assert_eq!(splice(text, &edits), t2);
+        assert_eq!(edits.len(), 3, "{edits:?}");
     }
 
     #[test]

@@ -79,6 +79,14 @@ impl Findings {
         self.iter().collect()
     }
 
+    /// The shared parts: each part's start offset and its findings (offsets
+    /// relative to that start). An unchanged block keeps the same `Arc`
+    /// from one lint to the next, so a caller may cache what it derives from
+    /// a part by `Arc::ptr_eq`.
+    pub fn parts(&self) -> impl Iterator<Item = (usize, &Arc<[Finding]>)> + '_ {
+        self.parts.iter().map(|(at, p)| (*at, p))
+    }
+
     /// The findings whose range overlaps or touches `range`, in order.
     pub fn touching(&self, range: Range<usize>) -> Vec<Finding> {
         let first = self
@@ -96,6 +104,15 @@ impl Findings {
             })
             .collect()
     }
+}
+
+/// Why [`IncrementalLint::lint_until`] gave no result.
+#[derive(Debug)]
+pub enum Stopped {
+    /// The document cannot be read as its format.
+    Source(SourceError),
+    /// `keep_going` said to stop.
+    Cancelled,
 }
 
 /// What [`IncrementalLint::lint`] gives: the same as a [`crate::lint::LintResult`], with
@@ -151,12 +168,6 @@ impl IncrementalLint {
 
     /// Lints `text`, reusing the findings of every block that did not change
     /// since the previous call with the same `generation`.
-    ///
-    /// Block mode applies to large plain-text and Markdown documents whose
-    /// kind has no document-level check (by default only replies have them)
-    /// and that hold no range or kind directive: there nothing looks across
-    /// blocks (a `disable-next-line` directive reaches only the next line). Other documents are linted whole, with the
-    /// result reused when the text did not change.
     pub fn lint(
         &mut self,
         linter: &Linter,
@@ -164,6 +175,31 @@ impl IncrementalLint {
         generation: u64,
         text: &str,
     ) -> Result<Lint, SourceError> {
+        match self.lint_until(linter, settings, generation, text, &|| true) {
+            Ok(l) => Ok(l),
+            Err(Stopped::Source(e)) => Err(e),
+            Err(Stopped::Cancelled) => unreachable!("never cancelled"),
+        }
+    }
+
+    /// [`lint`](Self::lint) that asks `keep_going` before each block it
+    /// lints and stops when it says no (the text was superseded or the time
+    /// budget is spent). A stopped lint leaves the cache as it was, so the
+    /// next call still re-lints only what changed.
+    ///
+    /// Block mode applies to large plain-text and Markdown documents whose
+    /// kind has no document-level check (by default only replies have them)
+    /// and that hold no range or kind directive: there nothing looks across
+    /// blocks (a `disable-next-line` directive reaches only the next line). Other documents are linted whole, with the
+    /// result reused when the text did not change.
+    pub fn lint_until(
+        &mut self,
+        linter: &Linter,
+        settings: &FileSettings,
+        generation: u64,
+        text: &str,
+        keep_going: &dyn Fn() -> bool,
+    ) -> Result<Lint, Stopped> {
         if generation != self.generation {
             self.generation = generation;
             self.text.clear();
@@ -183,7 +219,10 @@ impl IncrementalLint {
                     return Ok(result.clone());
                 }
             }
-            let r = linter.lint(text, settings)?;
+            if !keep_going() {
+                return Err(Stopped::Cancelled);
+            }
+            let r = linter.lint(text, settings).map_err(Stopped::Source)?;
             let result = Lint {
                 findings: Findings::whole(r.findings),
                 kind: r.kind,
@@ -200,8 +239,8 @@ impl IncrementalLint {
         self.whole = None;
 
         let ranges = split_blocks(text);
-        let old_text = std::mem::take(&mut self.text);
-        let mut old = std::mem::take(&mut self.blocks);
+        let old_text = &self.text;
+        let old = &self.blocks;
         // Unchanged blocks at the front keep their offsets; at the back they
         // shift by the length difference. Both compare text, not hashes.
         let same = |o: &Block, n: &Range<usize>| old_text[o.range.clone()] == text[n.clone()];
@@ -216,13 +255,17 @@ impl IncrementalLint {
         {
             back += 1;
         }
-        let tail: Vec<Block> = old.split_off(old.len() - back);
-        old.truncate(front);
-        let mut blocks = old;
+        // Built aside (blocks share their findings), so a stop or an error
+        // leaves the cache intact.
+        let mut blocks: Vec<Block> = Vec::with_capacity(ranges.len());
+        blocks.extend_from_slice(&old[..front]);
         let mut linted = 0;
         for range in &ranges[front..ranges.len() - back] {
+            if !keep_going() {
+                return Err(Stopped::Cancelled);
+            }
             let part = &text[range.clone()];
-            let result = linter.lint(part, settings)?;
+            let result = linter.lint(part, settings).map_err(Stopped::Source)?;
             linted += part.len();
             blocks.push(Block {
                 range: range.clone(),
@@ -230,9 +273,14 @@ impl IncrementalLint {
                 words: crate::score::word_count(part),
             });
         }
-        for (mut block, range) in tail.into_iter().zip(&ranges[ranges.len() - back..]) {
-            block.range = range.clone();
-            blocks.push(block);
+        for (block, range) in old[old.len() - back..]
+            .iter()
+            .zip(&ranges[ranges.len() - back..])
+        {
+            blocks.push(Block {
+                range: range.clone(),
+                ..block.clone()
+            });
         }
 
         let words = blocks.iter().map(|b| b.words).sum();
@@ -251,10 +299,8 @@ impl IncrementalLint {
             linted_bytes: linted,
         };
         self.blocks = blocks;
-        let mut old_text = old_text;
-        old_text.clear();
-        old_text.push_str(text);
-        self.text = old_text;
+        self.text.clear();
+        self.text.push_str(text);
         Ok(Lint {
             findings,
             kind: settings.kind,

@@ -17,6 +17,7 @@
 pub mod actions;
 pub mod cli;
 pub mod config;
+pub mod editor_settings;
 pub mod engine;
 pub mod explain;
 pub mod fix;
@@ -24,7 +25,9 @@ pub mod incremental;
 pub mod lint;
 pub mod lsp;
 pub mod model;
+pub mod rule_pages;
 pub mod rules;
 pub mod score;
+pub mod serve;
 pub mod source;
 pub mod text_document;

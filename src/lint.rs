@@ -64,7 +64,8 @@ impl Linter {
     pub fn lint(&self, text: &str, settings: &FileSettings) -> Result<LintResult, SourceError> {
         let doc = source::extract(text, settings.format, &settings.source)?;
         let kind = doc.kind.unwrap_or(settings.kind);
-        let findings = self.engine.lint(text, &doc, kind);
+        let mut findings = self.engine.lint(text, &doc, kind);
+        source::repair::repair_fixes(text, settings.format, &doc.protected, &mut findings);
         let summary = Summary::of(&findings, text);
         Ok(LintResult {
             findings,

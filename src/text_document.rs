@@ -112,6 +112,33 @@ impl TextDocument {
         Ok(())
     }
 
+    /// Applies the changes of one `didChange` in order, all or nothing: when
+    /// one does not fit, the document (text and version) stays as it was and
+    /// the error names the change (0-based). `None` replaces the whole text.
+    pub fn apply_changes<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = (Option<(LineCol, LineCol)>, &'a str)>,
+        version: i32,
+        enc: Encoding,
+    ) -> Result<(), (usize, PositionError)> {
+        // A rope clone shares its nodes: this costs nothing until an edit.
+        let mut next = self.rope.clone();
+        for (i, (range, text)) in changes.into_iter().enumerate() {
+            let mut doc = TextDocument {
+                rope: next,
+                version,
+            };
+            match range {
+                None => doc.replace_all(text),
+                Some(r) => doc.replace(r, text, enc).map_err(|e| (i, e))?,
+            }
+            next = doc.rope;
+        }
+        self.rope = next;
+        self.version = version;
+        Ok(())
+    }
+
     /// The byte range of a position range.
     pub fn byte_range(
         &self,

@@ -755,8 +755,12 @@ fn built_in_rules_link_to_their_docs() {
         assert!(href.starts_with("https://docs.example/rules.md#"), "{href}");
         assert!(href.ends_with(&code.replace('.', "")), "{href} for {code}");
     }
-    // House packs have no published docs.
-    assert!(house(&d)[0].get("codeDescription").is_none());
+    // House rules link to the rule page the server ships (a file).
+    let page = house(&d)[0]["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(page.starts_with("file:///"), "{page}");
     c.shutdown();
 }
 
@@ -894,5 +898,653 @@ fn editor_settings_add_packs_allow_and_kind_globs() {
             .is_some_and(|s| s.starts_with("internal-contempt."))),
         "{d:?}"
     );
+    c.shutdown();
+}
+
+// ---- Issue 10: configuration, robustness and starvation regressions ----
+
+/// The config-error diagnostics published for `cfg_uri` at `version`.
+fn config_diagnostics(c: &mut Client, cfg_uri: &str, version: Option<i64>) -> Vec<Value> {
+    let msg = c.recv_until(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == cfg_uri
+            && version.is_none_or(|v| m["params"]["version"] == v)
+    });
+    msg["params"]["diagnostics"].as_array().cloned().unwrap()
+}
+
+#[test]
+fn a_broken_config_opened_in_a_push_client_keeps_its_error() {
+    // F7: opening the file used to publish an empty list for it.
+    let ws = workspace("[severity]\n\"house.simply\" = \"loud\"\n");
+    let mut c = start(ws.path(), full_caps(false));
+    let cfg = ws.path().join("tactful.toml");
+    let cfg_uri = file_uri(&cfg);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    c.open(&cfg_uri, "toml", 1, &text);
+    let d = config_diagnostics(&mut c, &cfg_uri, Some(1));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "config-error");
+    assert_eq!(d[0]["range"]["start"]["line"], 2);
+    assert!(d[0]["message"].as_str().unwrap().contains("loud"));
+    c.shutdown();
+}
+
+#[test]
+fn config_and_pack_files_are_not_linted_as_prose() {
+    // F8: `# You simply restart…` in a comment was flagged as customer prose.
+    let ws = workspace("# You simply restart the app, you failed to pay.\n");
+    let mut c = start(ws.path(), full_caps(false));
+    for (name, lang) in [("tactful.toml", "toml"), ("house.toml", "plaintext")] {
+        let path = ws.path().join(name);
+        let uri = file_uri(&path);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("# Just restart it, obviously.\n");
+        c.open(&uri, lang, 1, &text);
+        let d = config_diagnostics(&mut c, &uri, Some(1));
+        assert!(d.is_empty(), "{name}: {d:?}");
+    }
+    c.shutdown();
+}
+
+#[test]
+fn a_null_tactful_section_keeps_the_settings() {
+    // F9: `{"tactful": null}` reset the settings to the defaults.
+    let ws = workspace("");
+    let mut c = Client::spawn();
+    let root = file_uri(ws.path());
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "workspaceFolders": [{"uri": root, "name": "w"}],
+               "initializationOptions": {"severity": {"house.simply": "off"}}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    assert!(house(&c.diagnostics(&uri, 1)).is_empty());
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"tactful": null}}),
+    );
+    c.change(&uri, 2, range(0, 0, 0, 0), "Hi. ");
+    assert!(house(&c.diagnostics(&uri, 2)).is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn editor_settings_override_tactful_toml_even_to_re_enable_a_rule() {
+    // F10: a rule turned off in tactful.toml could not be re-enabled.
+    let ws = workspace("[severity]\n\"house.simply\" = \"off\"\nminimizing = \"off\"\n");
+    for (settings, want) in [
+        (json!({"severity": {"house.simply": "error"}}), 1),
+        (json!({"severity": {"minimizing": "hint"}}), 4),
+        (
+            json!({"severity": {"minimizing": "hint", "house.simply": "info"}}),
+            3,
+        ),
+    ] {
+        let mut c = Client::spawn();
+        let root = file_uri(ws.path());
+        c.request(
+            "initialize",
+            json!({"capabilities": full_caps(false), "rootUri": root,
+                   "workspaceFolders": [{"uri": root, "name": "w"}],
+                   "initializationOptions": settings}),
+        );
+        c.notify("initialized", json!({}));
+        let uri = doc_uri(ws.path(), "reply.md");
+        c.open(&uri, "markdown", 1, "You simply restart.\n");
+        let d = house(&c.diagnostics(&uri, 1));
+        assert_eq!(d.len(), 1, "{settings}: {d:?}");
+        assert_eq!(d[0]["severity"], want, "{settings}");
+        c.shutdown();
+    }
+}
+
+#[test]
+fn startup_configuration_applies_to_a_file_opened_right_after_initialized() {
+    // F11: packs/allow from the first workspace/configuration answer were
+    // ignored for a document opened right after `initialized`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("house.toml"), HOUSE_PACK).unwrap();
+    let mut c = Client::spawn();
+    c.settings = json!({"packs": ["house.toml"], "allow": ["you failed to pay"]});
+    let root = file_uri(dir.path());
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "workspaceFolders": [{"uri": root, "name": "w"}]}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(dir.path(), "reply.md");
+    c.open(
+        &uri,
+        "markdown",
+        1,
+        "You simply restart. You failed to pay.\n",
+    );
+    // Without an edit, version 1 ends up linted with the pack and the allow list.
+    c.recv_until(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && m["params"]["version"] == 1
+            && codes(m["params"]["diagnostics"].as_array().unwrap()) == ["house.simply"]
+    });
+    c.shutdown();
+}
+
+/// Every `window/showMessage` text received so far.
+fn shown_messages(c: &mut Client) -> Vec<String> {
+    c.drain();
+    c.backlog
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage")
+        .map(|m| m["params"]["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn unknown_ids_and_bad_values_in_editor_settings_are_reported() {
+    // F12: they were ignored silently.
+    let ws = workspace("");
+    let mut c = Client::spawn();
+    let root = file_uri(ws.path());
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": root,
+               "workspaceFolders": [{"uri": root, "name": "w"}],
+               "initializationOptions": {"severity": {
+                   "blame-customer.you-failed": "error",
+                   "minimizing": "loud",
+                   "house.you-failed": "hint"}}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(
+        &uri,
+        "markdown",
+        1,
+        "You simply restart. You failed to pay.\n",
+    );
+    // The valid entry applies (a house rule: known once its config loaded).
+    let d = house(&c.diagnostics(&uri, 1));
+    let failed = d.iter().find(|x| x["code"] == "house.you-failed").unwrap();
+    assert_eq!(failed["severity"], 4);
+    let mut messages = Vec::new();
+    for _ in 0..2 {
+        let m = c.recv_until(|m| m["method"] == "window/showMessage");
+        messages.push(m["params"]["message"].as_str().unwrap().to_string());
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("\"minimizing\"") && m.contains("loud")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("\"blame-customer.you-failed\"") && m.contains("no category")),
+        "{messages:?}"
+    );
+    assert!(
+        !shown_messages(&mut c)
+            .iter()
+            .any(|m| m.contains("house.you-failed")),
+        "a house rule id is known"
+    );
+    c.shutdown();
+}
+
+/// A JSONC line without its `//` comment (outside strings).
+fn strip_line_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    let b = line.as_bytes();
+    for i in 0..b.len() {
+        match b[i] {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && b.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// The JSON settings examples the docs show (comments stripped).
+fn documented_settings_examples() -> Vec<(String, Value)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for file in ["docs/lsp.md", "editors/README.md"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("```jsonc\n") {
+            let body = &rest[at + 9..];
+            let end = body.find("\n```").unwrap();
+            let stripped: String = body[..end]
+                .lines()
+                .map(strip_line_comment)
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Settings objects only (other blocks are editor settings files).
+            if stripped.trim_start().starts_with('{') {
+                let v: Value = serde_json::from_str(&stripped).unwrap_or_else(|e| {
+                    panic!("{file}: the settings example is not JSON ({e}):\n{stripped}")
+                });
+                if v.get("severity").is_some() {
+                    out.push((file.to_string(), v));
+                }
+            }
+            rest = &body[end..];
+        }
+    }
+    let pkg: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("editors/vscode/package.json")).unwrap(),
+    )
+    .unwrap();
+    let desc = pkg["contributes"]["configuration"]["properties"]["tactful.severity"]
+        ["markdownDescription"]
+        .as_str()
+        .unwrap();
+    let example = &desc[desc.find("Example: `").unwrap() + 10..];
+    let example = &example[..example.find('`').unwrap()];
+    out.push((
+        "editors/vscode/package.json".into(),
+        json!({"severity": serde_json::from_str::<Value>(example).unwrap()}),
+    ));
+    out
+}
+
+#[test]
+fn every_documented_settings_example_parses_and_takes_effect() {
+    // F12: the documented example named a rule that does not exist.
+    let examples = documented_settings_examples();
+    assert!(examples.len() >= 3, "{examples:?}");
+    for (file, mut settings) in examples {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(packs) = settings["packs"].as_array() {
+            for p in packs {
+                std::fs::write(dir.path().join(p.as_str().unwrap()), HOUSE_PACK).unwrap();
+            }
+        }
+        // Only what the example sets; the link setting needs no check here.
+        settings.as_object_mut().unwrap().remove("docsUrl");
+        let mut c = Client::spawn();
+        let root = file_uri(dir.path());
+        c.request(
+            "initialize",
+            json!({"capabilities": full_caps(false), "rootUri": root,
+                   "workspaceFolders": [{"uri": root, "name": "w"}],
+                   "initializationOptions": settings}),
+        );
+        c.notify("initialized", json!({}));
+        let uri = doc_uri(dir.path(), "reply.md");
+        c.open(
+            &uri,
+            "markdown",
+            1,
+            "Hi Sam,\n\nYou failed to enter the code, so it was rejected. You simply restart the app.\n",
+        );
+        let d = c.diagnostics(&uri, 1);
+        // A round trip, so every message about the settings has arrived.
+        c.request_raw("tactful/debug/stats", Value::Null);
+        let messages: Vec<String> = shown_messages(&mut c)
+            .into_iter()
+            .filter(|m| m.contains("setting"))
+            .collect();
+        assert!(messages.is_empty(), "{file}: {settings} → {messages:?}");
+        for (id, level) in settings["severity"].as_object().unwrap() {
+            let want = match level.as_str().unwrap() {
+                "error" => Some(1),
+                "warning" => Some(2),
+                "info" => Some(3),
+                "hint" => Some(4),
+                _ => None,
+            };
+            let hits: Vec<&Value> = d
+                .iter()
+                .filter(|x| {
+                    let code = x["code"].as_str().unwrap_or("");
+                    code == id || code.starts_with(&format!("{id}."))
+                })
+                .collect();
+            match want {
+                None => assert!(hits.is_empty(), "{file}: {id} is off: {hits:?}"),
+                Some(s) => {
+                    assert!(!hits.is_empty(), "{file}: {id} finds nothing in {d:?}");
+                    for h in hits {
+                        assert_eq!(h["severity"], s, "{file}: {id}: {h}");
+                    }
+                }
+            }
+        }
+        c.shutdown();
+    }
+}
+
+#[test]
+fn every_diagnostic_links_to_its_rule_docs_without_settings() {
+    // F13: there was no codeDescription unless docsUrl was set.
+    let ws = workspace("");
+    let mut c = start(ws.path(), full_caps(false));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(
+        &uri,
+        "markdown",
+        1,
+        "You simply restart the app. You failed to pay.\n",
+    );
+    let d = c.diagnostics(&uri, 1);
+    assert!(d.len() >= 3, "{d:?}");
+    for x in &d {
+        let code = x["code"].as_str().unwrap();
+        let href = x["codeDescription"]["href"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{x}"));
+        let path = href
+            .strip_prefix("file://")
+            .unwrap_or_else(|| panic!("{href}"));
+        let page = std::fs::read_to_string(path).unwrap();
+        assert!(page.starts_with(code), "{href}: {page}");
+        assert!(page.contains("Why:"), "{page}");
+    }
+    c.shutdown();
+}
+
+#[test]
+fn the_last_good_config_wins_after_a_break_100_times() {
+    // F14: config A → B (applied) → break: the document sometimes reverted
+    // to A. Alternates breaking tactful.toml and the pack.
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path();
+    let cfg = root.join("tactful.toml");
+    let pack = root.join("house.toml");
+    let cfg_uri = file_uri(&cfg);
+    let pack_uri = file_uri(&pack);
+    std::fs::write(&pack, HOUSE_PACK).unwrap();
+    let config = |level: &str| {
+        format!("builtin = false\npacks = [\"house.toml\"]\n[severity]\n\"house.simply\" = \"{level}\"\n")
+    };
+    std::fs::write(&cfg, config("error")).unwrap();
+    let mut c = start(root, full_caps(false));
+    let uri = doc_uri(root, "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    assert_eq!(house(&c.diagnostics(&uri, 1))[0]["severity"], 1);
+    let mut version = 1;
+    let notify = |c: &mut Client, uri: &str| {
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri, "type": 2}]}),
+        );
+    };
+    let severity_now = |c: &mut Client, version: &mut i64| {
+        *version += 1;
+        let at = if *version % 2 == 0 { "Hi. " } else { "" };
+        let r = if *version % 2 == 0 {
+            range(0, 0, 0, 0)
+        } else {
+            range(0, 0, 0, 4)
+        };
+        c.change(&uri, *version, r, at);
+        house(&c.diagnostics(&uri, *version))[0]["severity"].clone()
+    };
+    for round in 0..100 {
+        let break_pack = round % 2 == 1;
+        // A (error) → B (hint), applied.
+        std::fs::write(&cfg, config("error")).unwrap();
+        std::fs::write(&pack, HOUSE_PACK).unwrap();
+        notify(&mut c, &cfg_uri);
+        notify(&mut c, &pack_uri);
+        assert_eq!(severity_now(&mut c, &mut version), 1, "round {round}: A");
+        std::fs::write(&cfg, config("hint")).unwrap();
+        notify(&mut c, &cfg_uri);
+        assert_eq!(severity_now(&mut c, &mut version), 4, "round {round}: B");
+        // Break one of the files: B stays in force.
+        let broken = if break_pack {
+            std::fs::write(&pack, "[[rule]]\nid = \n").unwrap();
+            &pack_uri
+        } else {
+            std::fs::write(&cfg, "builtin = false\npacks = [\n").unwrap();
+            &cfg_uri
+        };
+        notify(&mut c, broken);
+        c.recv_until(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == broken.as_str()
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())
+        });
+        assert_eq!(
+            severity_now(&mut c, &mut version),
+            4,
+            "round {round}: after breaking {}, B must stay",
+            if break_pack {
+                "the pack"
+            } else {
+                "tactful.toml"
+            }
+        );
+        c.drain();
+        c.backlog.clear();
+    }
+    c.shutdown();
+}
+
+#[test]
+fn a_did_change_with_one_bad_change_applies_none() {
+    // F15: the first (valid) change was applied and the version kept.
+    let mut c = Client::spawn();
+    c.initialize(full_caps(false), Value::Null);
+    let uri = lsp_client::uri("atomic.md");
+    c.open(&uri, "markdown", 1, "Hello there.\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [
+                   {"range": range(0, 0, 0, 0), "text": "Oh. "},
+                   {"range": range(9, 0, 9, 1), "text": "x"}]}),
+    );
+    let m = c.recv_until(|m| m["method"] == "window/showMessage");
+    assert!(
+        m["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("none of its changes"),
+        "{m}"
+    );
+    let (version, text) = c.server_text(&uri);
+    assert_eq!((version, text.as_str()), (1, "Hello there.\n"));
+    // The next valid change applies on top of the untouched text.
+    c.change(&uri, 3, range(0, 0, 0, 0), "Oh. ");
+    let (version, text) = c.server_text(&uri);
+    assert_eq!((version, text.as_str()), (3, "Oh. Hello there.\n"));
+    c.shutdown();
+}
+
+#[test]
+fn a_request_without_method_gets_invalid_request() {
+    // F16: it was answered -32601 (method not found).
+    let mut c = Client::spawn();
+    c.initialize(json!({}), Value::Null);
+    c.send_raw(br#"{"jsonrpc":"2.0","id":99}"#);
+    let r = c.recv_until(|m| m.get("error").is_some());
+    assert_eq!(r["error"]["code"], -32600);
+    assert_eq!(r["id"], 99);
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn turn_off_rule_accepts_only_known_ids_and_writes_escaped_toml() {
+    // F17: the id was written unescaped: quotes and newlines injected tables.
+    let ws = workspace("# keep this comment\n");
+    let mut c = start(ws.path(), full_caps(false));
+    let uri = doc_uri(ws.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart.\n");
+    c.diagnostics(&uri, 1);
+    let cfg = ws.path().join("tactful.toml");
+    let before = std::fs::read_to_string(&cfg).unwrap();
+    let evil = "x\" = \"off\"\n[kinds]\nkb = [\"**\"]\n#";
+    let r = c.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "tactful.turnOffRule", "arguments": [cfg.display().to_string(), evil]}),
+    );
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert_eq!(std::fs::read_to_string(&cfg).unwrap(), before);
+    c.request(
+        "workspace/executeCommand",
+        json!({"command": "tactful.turnOffRule",
+               "arguments": [cfg.display().to_string(), "house.simply"]}),
+    );
+    let after = std::fs::read_to_string(&cfg).unwrap();
+    assert!(after.starts_with(&before), "{after}");
+    let v: toml::Table = toml::from_str(&after).unwrap();
+    assert_eq!(v["severity"]["house.simply"].as_str(), Some("off"));
+    c.shutdown();
+}
+
+#[test]
+fn exit_right_after_initialized_ends_before_pending_client_requests_time_out() {
+    // F18: the process lingered ~5 s (the server's timeout on the
+    // registerCapability / configuration requests the client never answers).
+    for with_shutdown in [true, false, true] {
+        let mut c = Client::spawn();
+        c.answer_server_requests = false;
+        c.initialize(full_caps(false), Value::Null);
+        // `initialize` sends `initialized`; the server's registerCapability and
+        // workspace/configuration requests stay unanswered.
+        c.recv_until(|m| m["method"] == "client/registerCapability");
+        if with_shutdown {
+            let r = c.request_raw("shutdown", Value::Null);
+            assert!(r.get("error").is_none(), "{r}");
+        }
+        c.notify("exit", Value::Null);
+        let t0 = std::time::Instant::now();
+        let code = c.wait_exit();
+        let took = t0.elapsed();
+        assert_eq!(code, Some(if with_shutdown { 0 } else { 1 }));
+        assert!(
+            took < std::time::Duration::from_millis(2500),
+            "exit took {took:?}, as long as the server's 5 s client timeout"
+        );
+    }
+}
+
+/// A pack whose single pattern has 40 optional words: exponential for a
+/// backtracking matcher on a sentence of 40 "please".
+fn pathological_pack() -> String {
+    let pattern = format!("{} kindly stop", vec!["please?"; 40].join(" "));
+    format!(
+        "[[rule]]\nid = \"house.slow\"\ncategory = \"minimizing\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"{pattern}\"]\n"
+    )
+}
+
+#[test]
+fn documents_stuck_on_a_pathological_pack_do_not_starve_the_server() {
+    // Hostile 3: 17 documents stuck on such a pattern took every worker
+    // thread; nothing was answered any more, not even `shutdown`.
+    let stuck = tempfile::tempdir().unwrap();
+    std::fs::write(stuck.path().join("slow.toml"), pathological_pack()).unwrap();
+    std::fs::write(
+        stuck.path().join("tactful.toml"),
+        "builtin = false\npacks = [\"slow.toml\"]\n",
+    )
+    .unwrap();
+    let fine = workspace("");
+    let mut c = Client::spawn();
+    let (rs, rf) = (file_uri(stuck.path()), file_uri(fine.path()));
+    c.request(
+        "initialize",
+        json!({"capabilities": full_caps(false), "rootUri": rs,
+               "workspaceFolders": [{"uri": rs, "name": "s"}, {"uri": rf, "name": "f"}]}),
+    );
+    c.notify("initialized", json!({}));
+    let text = format!("{}stop kindly stop.\n", "please ".repeat(40));
+    for i in 0..17 {
+        c.open(
+            &doc_uri(stuck.path(), &format!("r{i}.txt")),
+            "plaintext",
+            1,
+            &text,
+        );
+    }
+    let ok = doc_uri(fine.path(), "reply.md");
+    c.open(&ok, "markdown", 1, "You simply restart.\n");
+    assert_eq!(codes(&c.diagnostics(&ok, 1)), vec!["house.simply"]);
+    c.change(&ok, 2, range(0, 0, 0, 0), "Hi. ");
+    assert_eq!(codes(&c.diagnostics(&ok, 2)), vec!["house.simply"]);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ok}, "position": {"line": 0, "character": 9}}),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("house.simply"));
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn a_fifo_pack_is_a_config_error_not_a_hang() {
+    // Hostile 3/4: a FIFO pack path blocked its reader forever.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    std::fs::write(dir.path().join("tactful.toml"), "packs = [\"fifo.toml\"]\n").unwrap();
+    let mut c = start(dir.path(), full_caps(false));
+    let uri = doc_uri(dir.path(), "reply.md");
+    c.open(&uri, "markdown", 1, "You simply restart the app.\n");
+    let d = c.diagnostics(&uri, 1);
+    assert!(!d.is_empty(), "linted with the built-in packs");
+    let cfg_uri = file_uri(&dir.path().join("tactful.toml"));
+    let e = config_diagnostics(&mut c, &cfg_uri, None);
+    assert!(
+        e[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{e:?}"
+    );
+    assert_eq!(c.shutdown(), Some(0));
+}
+
+#[test]
+fn closed_documents_free_their_state() {
+    // Hostile 11: closing documents must end their workers and drop them.
+    let ws = workspace("");
+    let mut c = start(ws.path(), full_caps(false));
+    for round in 0..3 {
+        let uris: Vec<String> = (0..100)
+            .map(|i| doc_uri(ws.path(), &format!("d{round}-{i}.md")))
+            .collect();
+        for u in &uris {
+            c.open(u, "markdown", 1, "You simply restart the app.\n");
+        }
+        for u in &uris {
+            c.diagnostics(u, 1);
+        }
+        let s = c.request("tactful/debug/stats", Value::Null);
+        assert_eq!(s["documents"], 100);
+        assert_eq!(s["workers"], 100);
+        for u in &uris {
+            c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+        }
+        let deadline = std::time::Instant::now() + lsp_client::TIMEOUT;
+        loop {
+            let s = c.request("tactful/debug/stats", Value::Null);
+            if s["documents"] == 0 && s["workers"] == 0 {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{s}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
     c.shutdown();
 }

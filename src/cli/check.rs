@@ -34,14 +34,17 @@ pub struct Options {
     /// Never show the progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    #[command(flatten)]
+    pub gate: super::gate::GateOptions,
 }
 
 /// Reads and lints one file; every failure becomes the report's error.
-fn lint_file(
+pub(super) fn lint_file(
     configs: &ConfigCache,
     path: &Path,
     explicit: bool,
     max: u64,
+    cache: Option<&super::cache::Cache>,
 ) -> Result<Option<FileReport>, ConfigError> {
     let cfg = configs.for_file(path)?;
     if !explicit
@@ -66,7 +69,34 @@ fn lint_file(
             )))
         }
     };
-    Ok(Some(lint_bytes(&cfg, path, display, bytes)))
+    if !explicit && bytes.starts_with(super::baseline::MARKER.as_bytes()) {
+        // A baseline quotes flagged text; walking never lints one.
+        return Ok(None);
+    }
+    let Some(cache) = cache else {
+        return Ok(Some(lint_bytes(&cfg, path, display, bytes)));
+    };
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let key = cache.key(&cfg, &cfg.settings_for(&abs), &bytes);
+    let bytes = match cache.get(path, &key) {
+        Some(result) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Some(FileReport {
+                    path: display,
+                    text,
+                    result: Some(result),
+                    error: None,
+                }))
+            }
+            Err(e) => e.into_bytes(),
+        },
+        None => bytes,
+    };
+    let report = lint_bytes(&cfg, path, display, bytes);
+    if let Some(r) = &report.result {
+        cache.put(path, key, r);
+    }
+    Ok(Some(report))
 }
 
 /// Lints bytes as the file at `path` would be linted.
@@ -115,9 +145,19 @@ pub fn lint_bytes(
 }
 
 pub fn run(opts: Options) -> i32 {
+    let gate = match super::gate::Gate::load(&opts.gate) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("tactful: {e}");
+            return 2;
+        }
+    };
     let configs = ConfigCache::new();
     let mut paths = opts.paths.clone();
-    if paths.is_empty() {
+    let from_diff = paths.is_empty() && gate.changed.is_some();
+    if from_diff {
+        paths = gate.changed.as_ref().map(|c| c.files()).unwrap_or_default();
+    } else if paths.is_empty() {
         paths.push(PathBuf::from("."));
     }
     let mut reports: Vec<FileReport> = Vec::new();
@@ -146,7 +186,22 @@ pub fn run(opts: Options) -> i32 {
             Err(e) => config_errors.push(e),
         }
     } else {
-        let (targets, missing) = walk::collect(&paths);
+        let (mut targets, missing) = walk::collect(&paths);
+        if let Some(b) = &gate.baseline {
+            // The baseline quotes flagged text: it is never linted itself.
+            let own = super::baseline::normalize(&b.file);
+            targets.retain(|t| super::baseline::normalize(&t.path) != own);
+        }
+        if from_diff {
+            // Changed files are linted as if found by walking: known extensions,
+            // include/exclude of the config.
+            targets.retain(|t| walk::has_known_extension(&t.path));
+        }
+        if from_diff || opts.gate.force_exclude {
+            for t in &mut targets {
+                t.explicit = false;
+            }
+        }
         for (p, why) in missing {
             reports.push(FileReport::error(p.display().to_string(), why));
         }
@@ -176,7 +231,13 @@ pub fn run(opts: Options) -> i32 {
         let results: Vec<Result<Option<FileReport>, ConfigError>> = targets
             .par_iter()
             .map(|t| {
-                let r = lint_file(&configs, &t.path, t.explicit, opts.max_file_size);
+                let r = lint_file(
+                    &configs,
+                    &t.path,
+                    t.explicit,
+                    opts.max_file_size,
+                    gate.cache.as_ref(),
+                );
                 done.fetch_add(1, Ordering::Relaxed);
                 r
             })
@@ -204,6 +265,19 @@ pub fn run(opts: Options) -> i32 {
         return 2;
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Err(e) = gate.apply(&mut reports) {
+        eprintln!("tactful: {e}");
+        return 2;
+    }
+    if let Some(cache) = gate.cache {
+        let linted = reports.iter().filter(|r| r.result.is_some()).count();
+        let reused = cache.hits.load(Ordering::Relaxed);
+        eprintln!(
+            "tactful: cache: {reused} of {linted} files unchanged, {} linted",
+            linted.saturating_sub(reused)
+        );
+        cache.save();
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let color = opts.format == OutputFormat::Human
@@ -214,6 +288,9 @@ pub fn run(opts: Options) -> i32 {
         OutputFormat::Json => output::json(&mut out, &reports),
         OutputFormat::Sarif => output::sarif(&mut out, &reports),
         OutputFormat::Github => output::github(&mut out, &reports),
+        OutputFormat::Gitlab => super::ci_output::gitlab(&mut out, &reports),
+        OutputFormat::Rdjson => super::ci_output::rdjson(&mut out, &reports),
+        OutputFormat::Junit => super::ci_output::junit(&mut out, &reports),
     };
     let _ = out.flush();
     exit_code(&reports, opts.fail_on, opts.max_warnings)

@@ -8,7 +8,7 @@ use super::walk;
 use crate::config::ConfigCache;
 use crate::fix;
 
-/// Applies preferred fixes until nothing changes (at most 4 passes).
+/// Applies preferred fixes until nothing changes (at most `fix::FIX_PASSES` passes).
 /// Returns the new text, or an error when the file could not be parsed.
 pub fn fixed_text(
     cfg: &crate::config::Resolved,
@@ -22,7 +22,7 @@ pub fn fixed_text(
     cfg.linter
         .lint(text, &settings)
         .map_err(|e| format!("cannot read as {}: {e}", settings.format.id()))?;
-    fix::fix_all(&cfg.linter, text, &settings, 4)
+    fix::fix_all(&cfg.linter, text, &settings, fix::FIX_PASSES)
         .map_err(|e| format!("a fix would make the file unreadable ({e}); nothing written"))
 }
 

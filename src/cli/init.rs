@@ -21,7 +21,7 @@ pub const TEMPLATE: &str = r#"# tactful.toml — configuration for the tactful e
 # Severity per category or per rule id: error | warning | info | hint | off.
 [severity]
 # minimizing = "info"
-# "blame-customer.you-failed" = "error"
+# "blame-customer.you-failed-to" = "error"
 # jargon = "off"
 
 # Document kinds by glob. Defaults: **/kb/**, **/articles/**, **/help/**,

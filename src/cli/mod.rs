@@ -1,11 +1,21 @@
 //! The command-line adapter: parses arguments (clap) and dispatches to the
 //! subcommands; turns results into exit codes (0 clean, 1 findings, 2 usage/config).
 
+mod atomic;
+mod baseline;
+mod baseline_cmd;
+mod cache;
+mod changed_lines;
 mod check;
+mod ci_output;
 mod fix_cmd;
-mod init;
-mod output;
-mod rules_cmd;
+mod gate;
+pub mod init;
+mod lint_paths;
+pub(crate) mod output;
+mod report;
+pub(crate) mod rules_cmd;
+mod serve_cmd;
 mod walk;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -28,6 +38,12 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality (Code Climate issues JSON).
+    Gitlab,
+    /// reviewdog's diagnostic format (rdjson).
+    Rdjson,
+    /// JUnit XML for CI test dashboards.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,12 +74,36 @@ enum Command {
         #[command(subcommand)]
         action: Option<RulesAction>,
     },
+    /// Accept today's findings: write them to a baseline file that
+    /// `check --baseline` then leaves silent.
+    Baseline {
+        paths: Vec<PathBuf>,
+        /// The baseline file to write.
+        #[arg(short, long, default_value = baseline::DEFAULT_FILE)]
+        output: PathBuf,
+    },
+    /// Write one self-contained HTML page: score distribution, findings by
+    /// category, lowest-scoring folders, worst documents, change against a baseline.
+    Report {
+        paths: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(short, long, default_value = "tactful-report.html")]
+        output: PathBuf,
+        /// Show the change against this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// The page title.
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Write a commented tactful.toml in the current folder.
     Init {
         /// Overwrite an existing tactful.toml.
         #[arg(long)]
         force: bool,
     },
+    /// Run the local HTTP service: web playground, JSON API, LanguageTool-compatible API.
+    Serve(serve_cmd::Options),
     /// Run the language server over stdio.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -112,7 +152,15 @@ pub fn main() -> i32 {
             Some(RulesAction::Docs) => rules_cmd::docs(),
             Some(RulesAction::Test) => rules_cmd::test(),
         },
+        Command::Baseline { paths, output } => baseline_cmd::run(&paths, &output),
+        Command::Report {
+            paths,
+            output,
+            baseline,
+            title,
+        } => report::run(&paths, &output, baseline.as_deref(), title.as_deref()),
         Command::Init { force } => init::run(force),
+        Command::Serve(opts) => serve_cmd::run(opts),
         Command::Lsp { stdio: _ } => match crate::lsp::run_stdio() {
             Ok(()) => 0,
             Err(e) => {

@@ -20,6 +20,16 @@ fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// The rule catalogue as `rules list --json` prints it (the HTTP service's
+/// `GET /api/v1/rules` answers the same objects).
+pub fn rules_json(rules: &[crate::rules::Rule]) -> Vec<serde_json::Value> {
+    rules
+        .iter()
+        .map(|r| serde_json::json!({"id": r.id.as_ref(), "category": r.category.id(), "severity": r.severity.id(),
+            "kinds": r.kinds.iter().map(|k| k.id()).collect::<Vec<_>>(), "message": r.message.as_ref(), "pack": r.pack.as_ref()}))
+        .collect()
+}
+
 pub fn list(json: bool) -> i32 {
     let cfg = match linter_rules() {
         Ok(c) => c,
@@ -27,11 +37,7 @@ pub fn list(json: bool) -> i32 {
     };
     let rules = cfg.linter.engine().rules();
     if json {
-        let v: Vec<serde_json::Value> = rules
-            .iter()
-            .map(|r| serde_json::json!({"id": r.id.as_ref(), "category": r.category.id(), "severity": r.severity.id(),
-                "kinds": r.kinds.iter().map(|k| k.id()).collect::<Vec<_>>(), "message": r.message.as_ref(), "pack": r.pack.as_ref()}))
-            .collect();
+        let v = rules_json(rules);
         out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&v).unwrap_or_default()

@@ -40,6 +40,8 @@ pub struct CheckParams {
     pub max_sentence_words: usize,
     pub max_paragraph_words: usize,
     pub max: usize,
+    /// no-acknowledgement: what a problem looks like in the customer's quoted message.
+    pub customer_problem: Vec<crate::rules::Pattern>,
 }
 
 impl CheckParams {
@@ -61,6 +63,7 @@ impl CheckParams {
             max_sentence_words: rule.param_usize("max_sentence_words", 40),
             max_paragraph_words: rule.param_usize("max_paragraph_words", 150),
             max: rule.param_usize("max", 2),
+            customer_problem: rule.param_patterns("customer_problem"),
         }
     }
 }
@@ -264,6 +267,67 @@ const GREETINGS: &[&str] = &[
     "howdy",
 ];
 
+/// Whether the customer's quoted message raises a problem.
+fn quoted_problem(params: &CheckParams, doc: &SourceDoc) -> bool {
+    doc.quoted.iter().any(|q| {
+        let toks = tokenize(q);
+        let words = toks
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .count();
+        // A plain question ("Can I change my address?") raises no problem.
+        let in_question = |m: &super::matcher::Match| {
+            let s = &toks.sentences[toks.tokens[m.tokens.start].sentence as usize];
+            toks.tokens[s.end - 1].kind == TokenKind::End('?')
+        };
+        words >= 4
+            && params.customer_problem.iter().any(|p| {
+                super::matcher::find_in(&toks, &p.elems, 0..toks.tokens.len())
+                    .iter()
+                    .any(|m| !in_question(m))
+            })
+    })
+}
+
+/// Source range of the reply's first sentence after the greeting.
+fn first_body_sentence(doc: &SourceDoc) -> Option<Range<usize>> {
+    for seg in &doc.segments {
+        let toks = tokenize(&seg.text);
+        let mut start = 0;
+        if toks
+            .tokens
+            .first()
+            .is_some_and(|t| t.kind == TokenKind::Word && GREETINGS.contains(&toks.norm_of(0)))
+        {
+            // Skip "Hi Name," — up to the first comma, colon or end.
+            start = toks
+                .tokens
+                .iter()
+                .enumerate()
+                .take(8)
+                .skip(1)
+                .find(|(_, t)| t.comma_before || matches!(t.kind, TokenKind::End(_) | TokenKind::Colon))
+                .map(|(i, t)| if t.comma_before { i } else { i + 1 })
+                .unwrap_or(toks.tokens.len());
+        }
+        let words = toks.tokens[start.min(toks.tokens.len())..]
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .count();
+        if words < 2 {
+            continue;
+        }
+        let first = &toks.tokens[start];
+        let sentence = toks.sentences[first.sentence as usize].clone();
+        let last = &toks.tokens[sentence.end - 1];
+        let a = seg.map.start_to_source(first.span.start);
+        let b = seg.map.end_to_source(last.span.end).max(a);
+        return Some(a..b);
+    }
+    None
+}
+
 /// Where a sentence goes "after the greeting": the edit inserting `sentence`.
 pub fn insert_after_greeting(src: &str, doc: &SourceDoc, sentence: &str) -> Option<Edit> {
     let first = doc.segments.first()?;
@@ -348,9 +412,11 @@ fn sentence_param(rule: &Rule, src: &str, doc: &SourceDoc) -> Option<String> {
 }
 
 /// Checks that look at the whole document.
+#[allow(clippy::too_many_arguments)]
 pub fn document(
     ri: u32,
     rule: &Rule,
+    params: &CheckParams,
     src: &str,
     doc: &SourceDoc,
     hits: &[ParamHit],
@@ -375,16 +441,18 @@ pub fn document(
             }
         }
         Some(Check::NoAcknowledgement) => {
-            let problem = of("problem");
-            if let Some(first) = problem.first() {
+            // The problem is raised in the reply's own words or in the
+            // customer's quoted message that the reply answers.
+            let at = of("problem").first().map(|h| h.source.clone()).or_else(|| {
+                quoted_problem(params, doc)
+                    .then(|| first_body_sentence(doc))
+                    .flatten()
+            });
+            if let Some(range) = at {
                 if of("acknowledge").is_empty() {
                     let edit = sentence_param(rule, src, doc)
                         .and_then(|s| insert_after_greeting(src, doc, &s));
-                    out.push(finding(
-                        rule,
-                        first.source.clone(),
-                        insertion_fix(rule, edit),
-                    ));
+                    out.push(finding(rule, range, insertion_fix(rule, edit)));
                 }
             }
         }

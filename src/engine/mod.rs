@@ -55,6 +55,8 @@ pub struct Engine {
     document_checks: Vec<u32>,
     /// Some rule is conditioned on the `notification` function.
     needs_notice: bool,
+    /// Some document check weighs the reply's sentences (apology-without-action).
+    needs_sentences: bool,
 }
 
 /// Severity or `off`, per rule id or category id.
@@ -72,8 +74,18 @@ pub struct ParamHit {
     pub rule: u32,
     pub key: &'static str,
     pub segment: usize,
+    /// Index of the sentence (within the segment) where the hit starts.
+    pub sentence: u32,
     pub tokens: Range<usize>,
     pub source: Range<usize>,
+}
+
+/// What the document checks need to know of one sentence.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SentenceFacts {
+    pub words: u16,
+    /// A question or a request ("please", "could you").
+    pub request: bool,
 }
 
 /// What linting one segment produced: its findings and the facts the
@@ -87,6 +99,8 @@ pub struct SegmentLint {
     /// The segment reads as an automated notification (clause function
     /// `notification`, applied to the whole document in [`Engine::finish`]).
     pub automated: bool,
+    /// Per sentence of the segment (only when a document check needs them).
+    pub sentences: Vec<SentenceFacts>,
 }
 
 const PARAM_KEYS: &[&str] = &[
@@ -98,6 +112,7 @@ const PARAM_KEYS: &[&str] = &[
     "action",
     "passive",
     "owner",
+    "filler",
 ];
 
 impl Engine {
@@ -216,8 +231,12 @@ impl Engine {
             r.not_in.contains(&clause::Function::Notification)
                 || r.only_in.contains(&clause::Function::Notification)
         });
+        let needs_sentences = rules
+            .iter()
+            .any(|r| r.check == Some(Check::ApologyWithoutAction));
         Ok(Engine {
             needs_notice,
+            needs_sentences,
             rules,
             by_id,
             compiled,
@@ -280,6 +299,26 @@ impl Engine {
             return out;
         }
         out.automated = self.needs_notice && clause::is_automated_notice(&toks);
+        if self.needs_sentences {
+            out.sentences = toks
+                .sentences
+                .iter()
+                .map(|r| {
+                    let words = toks.tokens[r.clone()]
+                        .iter()
+                        .filter(|t| t.kind == tokenize::TokenKind::Word)
+                        .count();
+                    let last_q = toks.tokens[r.end - 1].kind == tokenize::TokenKind::End('?');
+                    let asks = (r.start..r.end).take(12).any(|i| {
+                        matches!(toks.norm_of(i), "please" | "could" | "can" | "would" | "kindly")
+                    });
+                    SentenceFacts {
+                        words: words.min(u16::MAX as usize) as u16,
+                        request: last_q || asks,
+                    }
+                })
+                .collect();
+        }
         // Candidates from the automaton, verified.
         let mut raw: Vec<(u32, Match)> = Vec::new();
         self.automaton.candidates(&toks.norm, |pat, elem, pos| {
@@ -343,6 +382,7 @@ impl Engine {
                         rule: ri,
                         key,
                         segment: index,
+                        sentence: toks.tokens[mt.tokens.start].sentence,
                         tokens: mt.tokens.clone(),
                         source,
                     });
@@ -460,6 +500,34 @@ impl Engine {
         let mut hits: Vec<ParamHit> = Vec::new();
         let mut words = 0;
         let mut automated = false;
+        // Rules (apology-without-action) whose reply has substance besides
+        // apologies and filler: a request, or a sentence of information.
+        let mut substance: Vec<u32> = Vec::new();
+        if self.needs_sentences {
+            for &ri in &self.document_checks {
+                let rule = &self.rules[ri as usize];
+                // `substance_words`: a sentence this long (or a request) that is
+                // neither apology nor filler gives the customer something. 0 = off.
+                let min_words = rule.param_usize("substance_words", 0);
+                if rule.check != Some(Check::ApologyWithoutAction) || min_words == 0 {
+                    continue;
+                }
+                let min_words = min_words.min(u16::MAX as usize) as u16;
+                let has = parts.iter().any(|p| {
+                    p.sentences.iter().enumerate().any(|(j, s)| {
+                        (s.words >= min_words || s.request && s.words >= 2)
+                            && !p.hits.iter().any(|h| {
+                                h.rule == ri
+                                    && h.sentence as usize == j
+                                    && matches!(h.key, "apology" | "filler")
+                            })
+                    })
+                });
+                if has {
+                    substance.push(ri);
+                }
+            }
+        }
         for p in parts {
             findings.extend(p.findings);
             hits.extend(p.hits);
@@ -468,8 +536,17 @@ impl Engine {
         }
         for &ri in &self.document_checks {
             let rule = &self.rules[ri as usize];
-            if rule.applies_to(kind) {
-                checks::document(ri, rule, src, doc, &hits, words, &mut findings);
+            if rule.applies_to(kind) && !substance.contains(&ri) {
+                checks::document(
+                    ri,
+                    rule,
+                    &self.check_params[ri as usize],
+                    src,
+                    doc,
+                    &hits,
+                    words,
+                    &mut findings,
+                );
             }
         }
         if self.needs_notice {

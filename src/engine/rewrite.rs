@@ -95,6 +95,9 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
         .next()
         .is_some_and(char::is_uppercase);
     let deletion = rep.is_empty();
+    // A match that ends its own sentence ("We value your business.") does
+    // not lead on into a dash after it (" - The team" is a signature).
+    let ends_sentence = src[range.clone()].trim_end().ends_with(['.', '!', '?']);
     if deletion {
         // Deletion: take a following comma and the spaces with it.
         let mut end = range.end;
@@ -116,7 +119,7 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
                 src[..range.start].len() - src[..range.start].trim_end_matches([' ', '\t']).len();
             range.start -= lead;
         }
-        if sentence_start {
+        if sentence_start && !ends_sentence {
             // "So sorry to trouble you — I need…" → "I need…": the dash that
             // led on from the deleted words goes with them.
             let rest = &src[end..];

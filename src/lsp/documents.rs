@@ -10,11 +10,12 @@ use dashmap::DashMap;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
-use crate::incremental::{Findings, IncrementalLint, Work};
+use crate::incremental::{Findings, IncrementalLint, Stopped, Work};
 use crate::score::Summary;
 use crate::source::Format;
 use crate::text_document::{Encoding, TextDocument};
 
+use super::rendered::DiagnosticsCache;
 use super::workspace::DocConfig;
 
 /// One open document.
@@ -25,6 +26,8 @@ pub struct Doc {
     pub text: TextDocument,
     pub format: Option<Format>,
     pub path: Option<PathBuf>,
+    /// A config file or rule pack: shows config errors, never linted as prose.
+    pub is_config: bool,
     /// Bumped on every change; wakes the worker.
     wake: watch::Sender<u64>,
     /// The newest analysis whose version was current when it finished.
@@ -50,10 +53,11 @@ pub struct Analysis {
 
 /// A lint run: the snapshot to lint and where to report.
 pub struct Job {
-    doc_id: u64,
+    pub doc_id: u64,
     pub doc: TextDocument,
     pub format: Option<Format>,
     pub path: Option<PathBuf>,
+    pub is_config: bool,
 }
 
 #[derive(Default)]
@@ -70,6 +74,7 @@ impl Documents {
         text: TextDocument,
         format: Option<Format>,
         path: Option<PathBuf>,
+        is_config: bool,
     ) -> watch::Receiver<u64> {
         let (wake, wake_rx) = watch::channel(0);
         let (results, _) = watch::channel(None);
@@ -83,11 +88,16 @@ impl Documents {
                 text,
                 format,
                 path,
+                is_config,
                 wake,
                 results,
             },
         );
         wake_rx
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
     }
 
     pub fn close(&self, uri: &Uri) -> bool {
@@ -115,6 +125,15 @@ impl Documents {
         }
     }
 
+    /// Wakes the workers of the documents `pick` selects.
+    pub fn wake_where(&self, pick: impl Fn(&Doc) -> bool) {
+        for doc in self.map.iter() {
+            if pick(&doc) {
+                doc.wake.send_modify(|n| *n += 1);
+            }
+        }
+    }
+
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.map.get(uri).map(|d| d.text.version())
     }
@@ -129,15 +148,19 @@ impl Documents {
             doc: d.text.clone(),
             format: d.format,
             path: d.path.clone(),
+            is_config: d.is_config,
         })
     }
 
     /// Stores an analysis if its version is still the document's; returns
     /// whether it did (a stale analysis is dropped, never reported).
-    pub fn store(&self, uri: &Uri, analysis: Arc<Analysis>) -> bool {
+    /// `then` runs under the document's lock when it was stored (a
+    /// `didClose` cannot slip in between: its empty publication comes after).
+    pub fn store(&self, uri: &Uri, analysis: Arc<Analysis>, then: impl FnOnce()) -> bool {
         match self.map.get(uri) {
             Some(doc) if doc.id == analysis.doc_id && doc.text.version() == analysis.version => {
                 doc.results.send_replace(Some(analysis));
+                then();
                 true
             }
             _ => false,
@@ -182,45 +205,78 @@ impl Documents {
 pub const DEFAULT_MAX_DIAGNOSTICS: usize = 2000;
 
 /// Lints a snapshot: the core incremental lint plus conversion to LSP
-/// diagnostics. Runs on a blocking thread.
+/// diagnostics. Runs on a lint thread. `keep_going` is asked between blocks
+/// (`None` back: the lint stopped). In push mode (`push` holds the
+/// document's rendering cache) the diagnostics come back as the JSON text of
+/// the `publishDiagnostics` notification and `Analysis::diagnostics` stays
+/// empty; in pull mode they are in the analysis.
 pub fn analyze(
     cache: &mut IncrementalLint,
     job: Job,
     config: DocConfig,
     enc: Encoding,
-) -> Analysis {
+    keep_going: &dyn Fn() -> bool,
+    push: Option<(&mut DiagnosticsCache, &Uri)>,
+) -> Option<(Analysis, Option<String>)> {
     let text = job.doc.rope().to_string();
     let settings = &config.settings;
-    let (findings, summary, error) =
-        match cache.lint(&config.linter, settings, config.generation, &text) {
-            Ok(result) => {
-                if config.lsp.has_overrides() {
-                    let mut findings = result.findings.to_vec();
-                    config.post_process(&mut findings);
-                    let summary = Summary::of(&findings, &text);
-                    (Findings::whole(findings), Some(summary), None)
-                } else {
-                    (result.findings, Some(result.summary), None)
-                }
-            }
-            Err(e) => (Findings::default(), None, Some(e)),
-        };
+    let (findings, summary, error) = match cache.lint_until(
+        &config.linter,
+        settings,
+        config.generation,
+        &text,
+        keep_going,
+    ) {
+        Ok(result) => (result.findings, Some(result.summary), None),
+        Err(Stopped::Cancelled) => return None,
+        Err(Stopped::Source(e)) => (Findings::default(), None, Some(e)),
+    };
+    drop(text);
     let docs_base = config.lsp.docs_base();
     let max = config
         .lsp
         .max_diagnostics
         .unwrap_or(DEFAULT_MAX_DIAGNOSTICS);
-    let mut diagnostics: Vec<Diagnostic> = findings
+    let extra: Vec<Diagnostic> = error
         .iter()
-        .take(max)
-        .map(|f| {
-            super::to_proto::diagnostic(&f, &job.doc, enc, &config.linter, docs_base.as_deref())
-        })
+        .map(|e| super::to_proto::source_error(e, &job.doc, enc))
         .collect();
-    if let Some(e) = &error {
-        diagnostics.push(super::to_proto::source_error(e, &job.doc, enc));
-    }
-    Analysis {
+    let (diagnostics, notification) = match push {
+        Some((rendered, uri)) => {
+            let n = rendered.notification(
+                uri,
+                &findings,
+                &job.doc,
+                enc,
+                &config.linter,
+                docs_base.as_deref(),
+                max,
+                &extra,
+            );
+            if !cache.last_work().block_mode {
+                rendered.forget();
+            }
+            (Vec::new(), Some(n))
+        }
+        None => {
+            let mut d: Vec<Diagnostic> = findings
+                .iter()
+                .take(max)
+                .map(|f| {
+                    super::to_proto::diagnostic(
+                        &f,
+                        &job.doc,
+                        enc,
+                        &config.linter,
+                        docs_base.as_deref(),
+                    )
+                })
+                .collect();
+            d.extend(extra);
+            (d, None)
+        }
+    };
+    let analysis = Analysis {
         doc_id: job.doc_id,
         version: job.doc.version(),
         doc: job.doc,
@@ -231,5 +287,52 @@ pub fn analyze(
         diagnostics,
         config,
         work: cache.last_work(),
-    }
+    };
+    Some((analysis, notification))
+}
+
+/// The analysis of a config file or rule pack open in the editor: never
+/// linted as prose; its diagnostics are the configuration errors located in
+/// it.
+pub fn config_analysis(
+    job: Job,
+    config: DocConfig,
+    errors: &[crate::config::ConfigError],
+    push: Option<&Uri>,
+) -> (Analysis, Option<String>) {
+    let path = job.path.clone();
+    let diagnostics: Vec<Diagnostic> = errors
+        .iter()
+        .filter(|e| path.as_ref().is_some_and(|p| same_file(p, &e.path)))
+        .map(|e| super::to_proto::config_error(e.line, e.column, &e.message))
+        .collect();
+    let notification =
+        push.map(|uri| super::to_proto::publish_json(uri, Some(job.doc.version()), &diagnostics));
+    let analysis = Analysis {
+        doc_id: job.doc_id,
+        version: job.doc.version(),
+        format: config.settings.format,
+        doc: job.doc,
+        path,
+        findings: Findings::default(),
+        summary: None,
+        diagnostics: if push.is_some() {
+            Vec::new()
+        } else {
+            diagnostics
+        },
+        config,
+        work: Work::default(),
+    };
+    (analysis, notification)
+}
+
+/// Whether two paths name the same file (the editor's and the config's
+/// spelling may differ by symlinks or `..`).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
 }

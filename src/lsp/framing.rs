@@ -13,8 +13,14 @@ pub const INVALID_MESSAGE: &str = "tactful/invalidMessage";
 /// Largest frame accepted (a larger one is answered as invalid and skipped).
 const MAX_FRAME: usize = 512 << 20;
 
-/// Copies frames from `input` to `output` until `input` ends.
-pub async fn filter<R, W>(input: R, mut output: W) -> std::io::Result<()>
+/// Copies frames from `input` to `output` until `input` ends. `exit` is
+/// notified once the `exit` notification has been passed on (the server must
+/// then end at once, even while handlers still wait on the client).
+pub async fn filter<R, W>(
+    input: R,
+    mut output: W,
+    exit: tokio::sync::watch::Sender<bool>,
+) -> std::io::Result<()>
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -59,7 +65,12 @@ where
             return output.shutdown().await;
         }
         match check(&body) {
-            Ok(()) => forward(&mut output, &body).await?,
+            Ok(()) => {
+                forward(&mut output, &body).await?;
+                if is_exit(&body) {
+                    exit.send_replace(true);
+                }
+            }
             Err((code, id)) => forward(&mut output, &replacement(code, id)).await?,
         }
     }
@@ -67,9 +78,21 @@ where
 
 /// Whether the server's codec will accept `body`; else the error code and id.
 fn check(body: &[u8]) -> Result<(), (i64, Id)> {
-    if serde_json::from_slice::<Request>(body).is_ok()
-        || serde_json::from_slice::<Response>(body).is_ok()
-    {
+    // The codec takes `{"jsonrpc":"2.0","id":1}` for a request with an
+    // empty method (answered -32601) or a response; JSON-RPC says a request
+    // has a string `method` and a response exactly one of `result` and
+    // `error`, and anything else is an invalid request (-32600).
+    let shape = serde_json::from_slice::<serde_json::Value>(body).ok();
+    let has_method = shape
+        .as_ref()
+        .is_some_and(|v| v.get("method").is_some_and(serde_json::Value::is_string));
+    let is_response = shape.as_ref().is_some_and(|v| {
+        v.get("method").is_none() && v.get("result").is_some() != v.get("error").is_some()
+    });
+    if has_method && serde_json::from_slice::<Request>(body).is_ok() {
+        return Ok(());
+    }
+    if is_response && serde_json::from_slice::<Response>(body).is_ok() {
         return Ok(());
     }
     match serde_json::from_slice::<serde_json::Value>(body) {
@@ -82,6 +105,10 @@ fn check(body: &[u8]) -> Result<(), (i64, Id)> {
             Err((-32600, id))
         }
     }
+}
+
+fn is_exit(body: &[u8]) -> bool {
+    serde_json::from_slice::<Request>(body).is_ok_and(|r| r.method() == "exit" && r.id().is_none())
 }
 
 fn replacement(code: i64, id: Id) -> Vec<u8> {
@@ -115,5 +142,19 @@ mod tests {
             check(br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#),
             Err((-32600, Id::Number(7)))
         );
+    }
+
+    #[test]
+    fn a_request_without_method_is_an_invalid_request() {
+        assert_eq!(
+            check(br#"{"jsonrpc":"2.0","id":3}"#),
+            Err((-32600, Id::Number(3)))
+        );
+        assert_eq!(
+            check(br#"{"jsonrpc":"2.0","id":3,"params":{}}"#),
+            Err((-32600, Id::Number(3)))
+        );
+        assert!(check(br#"{"jsonrpc":"2.0","id":3,"result":null}"#).is_ok());
+        assert!(check(br#"{"jsonrpc":"2.0","id":3,"error":{"code":1,"message":"m"}}"#).is_ok());
     }
 }

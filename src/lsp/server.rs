@@ -13,17 +13,28 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspServiceBuilder};
 
 use crate::actions::{self, CommentSyntax};
+use crate::editor_settings::{self, EditorSettings, Section};
 use crate::incremental::IncrementalLint;
 use crate::text_document::{Encoding, TextDocument};
 
-use super::documents::{self, Analysis, Documents};
-use super::workspace::{LspSettings, Workspace};
+use super::documents::{self, Analysis, Documents, Job};
+use super::output::RawSender;
+use super::rendered::DiagnosticsCache;
+use super::scheduler::{Outcome, Scheduler};
+use super::workspace::Workspace;
 use super::{from_proto, to_proto};
 
 /// How long a handler waits on the client (configuration, registration) or
 /// on a lint of the current version.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 const ANALYSIS_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Lint jobs that start at once, and how long one may keep its slot (see
+/// `scheduler`): past that, others start beside it.
+const LINT_SLOTS: usize = 4;
+const LINT_SLOT_BUDGET: Duration = Duration::from_millis(250);
+/// A lint still running after this is reported on its document.
+const LINT_NOTICE_AFTER: Duration = Duration::from_secs(10);
 
 const CMD_TURN_OFF: &str = "tactful.turnOffRule";
 const CMD_SHOW_SUMMARY: &str = "tactful.showSummary";
@@ -45,15 +56,26 @@ struct ClientCaps {
 pub struct Backend {
     client: Client,
     state: Arc<State>,
+    /// Becomes true when the client sent `exit`.
+    exiting: tokio::sync::watch::Receiver<bool>,
 }
 
 struct State {
     docs: Documents,
+    /// Pre-serialized notifications (publishDiagnostics) to the client.
+    raw: RawSender,
+    scheduler: Scheduler,
     workspace: Workspace,
     caps: OnceLock<ClientCaps>,
     /// Config files that currently show an error diagnostic.
     config_errors: std::sync::Mutex<Vec<Uri>>,
     shut_down: Arc<AtomicBool>,
+    /// Returns freed memory to the system after documents close.
+    trimmer: super::memory::Trimmer,
+    /// Document workers alive (a closed document's worker ends).
+    workers: Arc<std::sync::atomic::AtomicUsize>,
+    /// Whether the "still linting" message was shown (once per session).
+    slow_notice_shown: AtomicBool,
     test_hooks: bool,
 }
 
@@ -68,6 +90,7 @@ pub fn build(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> 
     builder
         .custom_method("tactful/debug/document", Backend::debug_document)
         .custom_method("tactful/debug/panic", Backend::debug_panic)
+        .custom_method("tactful/debug/stats", Backend::debug_stats)
         .custom_method(super::framing::INVALID_MESSAGE, Backend::invalid_message)
 }
 
@@ -88,15 +111,25 @@ fn content_modified() -> Error {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    pub fn new(
+        client: Client,
+        raw: RawSender,
+        exiting: tokio::sync::watch::Receiver<bool>,
+    ) -> Backend {
         let backend = Backend {
             client,
+            exiting,
             state: Arc::new(State {
                 docs: Documents::default(),
+                raw,
+                scheduler: Scheduler::new(LINT_SLOTS, LINT_SLOT_BUDGET),
                 workspace: Workspace::new(),
                 caps: OnceLock::new(),
                 config_errors: std::sync::Mutex::new(Vec::new()),
                 shut_down: Arc::new(AtomicBool::new(false)),
+                slow_notice_shown: AtomicBool::new(false),
+                workers: Arc::default(),
+                trimmer: Default::default(),
                 test_hooks: std::env::var_os("TACTFUL_LSP_TEST_HOOKS").is_some_and(|v| v == "1"),
             }),
         };
@@ -113,47 +146,69 @@ impl Backend {
         self.state.shut_down.clone()
     }
 
-    /// Starts the lint worker of a freshly opened document.
+    /// Starts the lint worker of a freshly opened document: it lints the
+    /// latest version whenever woken, on a lint thread (never on the request
+    /// loop), and publishes what is still current.
     fn spawn_worker(&self, uri: Uri, mut wake: tokio::sync::watch::Receiver<u64>) {
         let state = self.state.clone();
         let client = self.client.clone();
+        let alive = WorkerAlive::new(&self.state.workers);
         tokio::spawn(async move {
-            let mut cache = IncrementalLint::new();
+            let _alive = alive;
+            let mut caches: Option<Caches> = None;
             loop {
                 wake.borrow_and_update();
                 let Some(job) = state.docs.job(&uri) else {
                     return;
                 };
-                let caps = state.caps();
-                let st = state.clone();
-                let run = tokio::task::spawn_blocking(move || {
-                    let config = st.workspace.for_document(job.path.as_deref(), job.format);
-                    let analysis = documents::analyze(&mut cache, job, config, caps.encoding);
-                    (cache, analysis)
-                })
-                .await;
-                if state.workspace.take_errors_changed() {
-                    publish_config_errors(&state, &client).await;
-                }
-                match run {
-                    Ok((c, mut analysis)) => {
-                        cache = c;
-                        let version = analysis.version;
-                        // Pushed diagnostics are not kept (code actions
-                        // convert the few they need again).
-                        let diagnostics = if caps.pull_diagnostics {
-                            Vec::new()
-                        } else {
-                            std::mem::take(&mut analysis.diagnostics)
-                        };
-                        if state.docs.store(&uri, Arc::new(analysis)) && !caps.pull_diagnostics {
-                            client
-                                .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-                                .await;
+                let mut c = caches.take().unwrap_or_default();
+                let (st, u, probe) = (state.clone(), uri.clone(), wake.clone());
+                let outcome = state
+                    .scheduler
+                    .run(move || {
+                        // A newer edit (or a close) makes this lint moot: it
+                        // stops at the next block.
+                        let keep_going = || !probe.has_changed().unwrap_or(true);
+                        let r = lint_job(&st, &u, &mut c, job, &keep_going);
+                        (c, r)
+                    })
+                    .await;
+                let done = match outcome {
+                    Outcome::Done(r) => Ok(r),
+                    Outcome::Panicked(m) => Err(m),
+                    Outcome::Slow(mut rx) => {
+                        // At most one lint thread per document: wait for this
+                        // one (other documents are not held up), and say so
+                        // on the document if it takes long.
+                        let notice = tokio::time::sleep(LINT_NOTICE_AFTER);
+                        tokio::pin!(notice);
+                        let mut noticed = false;
+                        loop {
+                            tokio::select! {
+                                r = &mut rx => break match r {
+                                    Ok(Ok(r)) => Ok(r),
+                                    Ok(Err(p)) => Err(super::scheduler::panic_message(&*p)),
+                                    Err(_) => Err("the lint thread ended without a result".into()),
+                                },
+                                _ = &mut notice, if !noticed => {
+                                    noticed = true;
+                                    publish_slow_notice(&state, &client, &uri).await;
+                                }
+                            }
                         }
                     }
+                };
+                match done {
+                    Ok((c, Some((analysis, notification)))) => {
+                        caches = Some(c);
+                        state.docs.store(&uri, Arc::new(analysis), || {
+                            if let Some(n) = notification {
+                                state.raw.send(n);
+                            }
+                        });
+                    }
+                    Ok((c, None)) => caches = Some(c),
                     Err(e) => {
-                        cache = IncrementalLint::new();
                         client
                             .log_message(
                                 MessageType::ERROR,
@@ -162,11 +217,28 @@ impl Backend {
                             .await;
                     }
                 }
+                if state.workspace.take_errors_changed() {
+                    publish_config_errors(&state);
+                }
                 if wake.changed().await.is_err() {
                     return;
                 }
             }
         });
+    }
+
+    /// Waits for `fut` (a request to the client, or an analysis) for at most
+    /// `limit`, and not at all once the client sent `exit`.
+    async fn client_wait<F: std::future::Future>(
+        &self,
+        limit: Duration,
+        fut: F,
+    ) -> Option<F::Output> {
+        let mut exiting = self.exiting.clone();
+        tokio::select! {
+            r = tokio::time::timeout(limit, fut) => r.ok(),
+            _ = exiting.wait_for(|e| *e) => None,
+        }
     }
 
     /// The analysis of the current version of a document, or an error response.
@@ -178,11 +250,13 @@ impl Backend {
             )));
         }
         let generation = self.state.workspace.generation();
-        self.state
-            .docs
-            .current(uri, generation, ANALYSIS_TIMEOUT)
-            .await
-            .ok_or_else(content_modified)
+        self.client_wait(
+            ANALYSIS_TIMEOUT,
+            self.state.docs.current(uri, generation, ANALYSIS_TIMEOUT),
+        )
+        .await
+        .flatten()
+        .ok_or_else(content_modified)
     }
 
     async fn pull_configuration(&self) {
@@ -193,15 +267,18 @@ impl Backend {
             scope_uri: None,
             section: Some("tactful".to_string()),
         }];
-        match tokio::time::timeout(CLIENT_TIMEOUT, self.client.configuration(items)).await {
-            Ok(Ok(values)) => {
-                // A client without a `tactful` section answers null: keep
-                // what initializationOptions said.
+        match self
+            .client_wait(CLIENT_TIMEOUT, self.client.configuration(items))
+            .await
+        {
+            Some(Ok(values)) => {
+                // The answer is the section itself; a client without a
+                // `tactful` section answers null: keep what is in force.
                 if let Some(v) = values.first().filter(|v| !v.is_null()) {
-                    self.apply_settings(v).await;
+                    self.apply_section(v, "workspace/configuration").await;
                 }
             }
-            Ok(Err(e)) => {
+            Some(Err(e)) => {
                 self.client
                     .log_message(
                         MessageType::WARNING,
@@ -209,7 +286,7 @@ impl Backend {
                     )
                     .await;
             }
-            Err(_) => {
+            None => {
                 self.client
                     .log_message(
                         MessageType::WARNING,
@@ -220,11 +297,22 @@ impl Backend {
         }
     }
 
-    /// Takes new LSP settings; re-lints when they changed.
-    async fn apply_settings(&self, value: &Value) {
-        match LspSettings::from_json(value) {
-            Ok(settings) => {
-                if self.state.workspace.set_lsp_settings(settings) {
+    /// Takes a new settings section: what can be used applies (re-linting
+    /// when it changed), every entry that cannot is reported.
+    async fn apply_section(&self, section: &Value, origin: &str) {
+        match EditorSettings::parse(section) {
+            Ok((settings, problems)) => {
+                for p in problems {
+                    self.client
+                        .show_message(
+                            MessageType::WARNING,
+                            format!("tactful: {p} (from {origin})"),
+                        )
+                        .await;
+                }
+                let changed = self.state.workspace.set_lsp_settings(settings.clone());
+                self.report_unknown_ids(settings, origin.to_string());
+                if changed {
                     self.relint_all().await;
                 }
             }
@@ -232,23 +320,59 @@ impl Backend {
                 self.client
                     .show_message(
                         MessageType::ERROR,
-                        format!("tactful: invalid settings ({e}); the previous ones stay in force"),
+                        format!("tactful: invalid settings from {origin} ({e}); the previous ones stay in force"),
                     )
                     .await;
             }
         }
     }
 
+    /// Names the severity ids no loaded rule pack defines (checked off the
+    /// request loop: it may load the open documents' configs).
+    fn report_unknown_ids(&self, settings: EditorSettings, origin: String) {
+        if settings.severity.is_empty() {
+            return;
+        }
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let st = state.clone();
+            let unknown = tokio::task::spawn_blocking(move || {
+                for root in st.workspace.roots() {
+                    st.workspace.warm(&root);
+                }
+                for p in st.docs.paths() {
+                    st.workspace.for_document(Some(&p), None);
+                }
+                settings.unknown_ids(|id| st.workspace.knows_rule(id))
+            })
+            .await
+            .unwrap_or_default();
+            for id in unknown {
+                client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!(
+                            "tactful: tactful.severity.{id:?} (from {origin}) names no category and no rule of the loaded packs (see `tactful rules list`); it is ignored"
+                        ),
+                    )
+                    .await;
+            }
+        });
+    }
+
     async fn relint_all(&self) {
         self.state.docs.wake_all();
         let caps = self.state.caps();
         if caps.pull_diagnostics && caps.diagnostic_refresh {
-            let _ =
-                tokio::time::timeout(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
-                    .await;
+            let _ = self
+                .client_wait(CLIENT_TIMEOUT, self.client.workspace_diagnostic_refresh())
+                .await;
         }
         if caps.code_lens && caps.code_lens_refresh {
-            let _ = tokio::time::timeout(CLIENT_TIMEOUT, self.client.code_lens_refresh()).await;
+            let _ = self
+                .client_wait(CLIENT_TIMEOUT, self.client.code_lens_refresh())
+                .await;
         }
     }
 
@@ -283,7 +407,8 @@ impl Backend {
         if exists && existing.is_none() {
             return None;
         }
-        let edit = actions::turn_off_in_config(existing.as_deref(), rule);
+        // A config that is not valid TOML gets no edit (its error is shown).
+        let edit = crate::config::turn_off_edit(&config, existing.as_deref(), rule).ok()?;
         let doc = TextDocument::new(existing.as_deref().unwrap_or(""), 0);
         let text_edit = to_proto::text_edit(&doc, &edit, caps.encoding);
         if exists || open.is_some() {
@@ -343,13 +468,9 @@ impl Backend {
         })
         .await;
         if self.state.workspace.take_errors_changed() {
-            self.publish_config_errors().await;
+            publish_config_errors(&self.state);
         }
         self.relint_all().await;
-    }
-
-    async fn publish_config_errors(&self) {
-        publish_config_errors(&self.state, &self.client).await;
     }
 
     /// Answers a malformed message (see `framing`) with its JSON-RPC error.
@@ -379,6 +500,16 @@ impl Backend {
         Ok(json!({"version": doc.version(), "text": doc.rope().to_string(), "lastLint": work}))
     }
 
+    async fn debug_stats(&self) -> Result<Value> {
+        if !self.state.test_hooks {
+            return Err(Error::method_not_found());
+        }
+        Ok(json!({
+            "documents": self.state.docs.len(),
+            "workers": self.state.workers.load(Ordering::SeqCst),
+        }))
+    }
+
     async fn debug_panic(&self) -> Result<Value> {
         if !self.state.test_hooks {
             return Err(Error::method_not_found());
@@ -388,32 +519,130 @@ impl Backend {
 }
 
 /// Shows every config error as a diagnostic on its file at its line, and
-/// clears the files whose errors are gone.
-async fn publish_config_errors(state: &State, client: &Client) {
-    let errors = state.workspace.config_errors();
-    let mut shown: Vec<Uri> = Vec::new();
-    for e in errors {
+/// clears the files whose errors are gone. Reading the errors and queueing
+/// the notifications happen under one lock, so two callers cannot publish
+/// out of order (an older error list never lands last).
+fn publish_config_errors(state: &State) {
+    let mut prev = state
+        .config_errors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let mut by_file: Vec<(Uri, Vec<Diagnostic>)> = Vec::new();
+    for e in state.workspace.config_errors() {
         let Some(uri) = to_proto::file_uri(&e.path) else {
             continue;
         };
         let diag = to_proto::config_error(e.line, e.column, &e.message);
-        client
-            .publish_diagnostics(uri.clone(), vec![diag], None)
-            .await;
-        shown.push(uri);
-    }
-    let previous = {
-        let mut prev = state
-            .config_errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        std::mem::replace(&mut *prev, shown.clone())
-    };
-    for uri in previous {
-        if !shown.contains(&uri) {
-            client.publish_diagnostics(uri, Vec::new(), None).await;
+        match by_file.iter_mut().find(|(u, _)| *u == uri) {
+            Some((_, d)) => d.push(diag),
+            None => by_file.push((uri, vec![diag])),
         }
     }
+    let shown: Vec<Uri> = by_file.iter().map(|(u, _)| u.clone()).collect();
+    for (uri, diags) in by_file {
+        // An open config file is published by its worker, with its version.
+        if state.docs.version(&uri).is_none() {
+            state.raw.send(to_proto::publish_json(&uri, None, &diags));
+        }
+    }
+    for uri in std::mem::replace(&mut *prev, shown.clone()) {
+        if !shown.contains(&uri) && state.docs.version(&uri).is_none() {
+            state.raw.send(to_proto::publish_json(&uri, None, &[]));
+        }
+    }
+    drop(prev);
+    // Open config files show the new errors too.
+    state.docs.wake_where(|d| d.is_config);
+}
+
+/// Tells the editor that a document's lint is taking long (a rule pattern
+/// may be too costly): in the log for each such document, and once per
+/// session as a message. The document keeps its last diagnostics.
+async fn publish_slow_notice(state: &State, client: &Client, uri: &Uri) {
+    let message = format!(
+        "tactful is still linting {} after {} s (a rule pack pattern may be too costly); its diagnostics will follow, other documents are not held up",
+        uri.as_str(),
+        LINT_NOTICE_AFTER.as_secs()
+    );
+    client
+        .log_message(MessageType::WARNING, message.clone())
+        .await;
+    if !state.slow_notice_shown.swap(true, Ordering::SeqCst) {
+        client.show_message(MessageType::WARNING, message).await;
+    }
+}
+
+/// Counts a worker while it lives.
+struct WorkerAlive(Arc<std::sync::atomic::AtomicUsize>);
+
+impl WorkerAlive {
+    fn new(count: &Arc<std::sync::atomic::AtomicUsize>) -> WorkerAlive {
+        count.fetch_add(1, Ordering::SeqCst);
+        WorkerAlive(count.clone())
+    }
+}
+
+impl Drop for WorkerAlive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The caches a document's worker keeps between lints.
+#[derive(Default)]
+struct Caches {
+    lint: IncrementalLint,
+    rendered: DiagnosticsCache,
+}
+
+/// One lint of a document (runs on a lint thread).
+fn lint_job(
+    state: &State,
+    uri: &Uri,
+    c: &mut Caches,
+    job: Job,
+    keep_going: &dyn Fn() -> bool,
+) -> Option<(Analysis, Option<String>)> {
+    let caps = state.caps();
+    let config = state
+        .workspace
+        .for_document(job.path.as_deref(), job.format);
+    let push = !caps.pull_diagnostics;
+    if job.is_config {
+        let errors = state.workspace.config_errors();
+        return Some(documents::config_analysis(
+            job,
+            config,
+            &errors,
+            push.then_some(uri),
+        ));
+    }
+    documents::analyze(
+        &mut c.lint,
+        job,
+        config,
+        caps.encoding,
+        keep_going,
+        push.then_some((&mut c.rendered, uri)),
+    )
+}
+
+/// Whether an open document is a config file or a rule pack (TOML), which
+/// is never linted as prose.
+fn is_config_document(path: Option<&Path>, language_id: &str) -> bool {
+    language_id.eq_ignore_ascii_case("toml") || path.is_some_and(is_config_file)
+}
+
+/// Writes through a temporary file in the same folder, then renames it over
+/// the target, so a failed write never leaves half a file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {
@@ -488,15 +717,8 @@ impl LanguageServer for Backend {
                 state.workspace.warm(&root);
             }
         });
-        if let Err(e) = LspSettings::from_json(&init_opts).map(|s| {
-            self.state.workspace.set_lsp_settings(s);
-        }) {
-            self.client
-                .show_message(
-                    MessageType::ERROR,
-                    format!("tactful: invalid initializationOptions ({e})"),
-                )
-                .await;
+        if let Section::Value(section) = editor_settings::section(&init_opts) {
+            self.apply_section(section, "initializationOptions").await;
         }
 
         let capabilities = ServerCapabilities {
@@ -568,12 +790,16 @@ impl LanguageServer for Backend {
                 })
                 .ok(),
             };
-            let r = tokio::time::timeout(
-                CLIENT_TIMEOUT,
-                self.client.register_capability(vec![registration]),
-            )
-            .await;
-            if !matches!(r, Ok(Ok(()))) {
+            let r = self
+                .client_wait(
+                    CLIENT_TIMEOUT,
+                    self.client.register_capability(vec![registration]),
+                )
+                .await;
+            if *self.exiting.borrow() {
+                return;
+            }
+            if !matches!(r, Some(Ok(()))) {
                 self.client
                     .log_message(
                         MessageType::WARNING,
@@ -583,7 +809,7 @@ impl LanguageServer for Backend {
             }
         }
         self.pull_configuration().await;
-        self.publish_config_errors().await;
+        publish_config_errors(&self.state);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -596,7 +822,11 @@ impl LanguageServer for Backend {
         let format = from_proto::format(&d.language_id);
         let path = from_proto::file_path(&d.uri);
         let text = TextDocument::new(&d.text, d.version);
-        let wake = self.state.docs.open(d.uri.clone(), text, format, path);
+        let is_config = is_config_document(path.as_deref(), &d.language_id);
+        let wake = self
+            .state
+            .docs
+            .open(d.uri.clone(), text, format, path, is_config);
         self.spawn_worker(d.uri, wake);
     }
 
@@ -604,18 +834,18 @@ impl LanguageServer for Backend {
         let enc = self.state.caps().encoding;
         let uri = params.text_document.uri;
         // Applied synchronously, before any await: edits keep arrival order.
+        // All changes or none: a notification with one bad change leaves the
+        // document (and its version) as it was.
         let outcome = self.state.docs.edit(&uri, |doc| {
-            for change in &params.content_changes {
-                match change.range {
-                    None => doc.text.replace_all(&change.text),
-                    Some(r) => doc
-                        .text
-                        .replace(from_proto::range(r), &change.text, enc)
-                        .map_err(|e| e.to_string())?,
-                }
-            }
-            doc.text.set_version(params.text_document.version);
-            Ok::<(), String>(())
+            let changes = params
+                .content_changes
+                .iter()
+                .map(|c| (c.range.map(from_proto::range), c.text.as_str()));
+            doc.text
+                .apply_changes(changes, params.text_document.version, enc)
+                .map_err(|(i, e)| {
+                    format!("change {} of {}: {e}", i + 1, params.content_changes.len())
+                })
         });
         match outcome {
             None => {
@@ -634,7 +864,7 @@ impl LanguageServer for Backend {
                     .show_message(
                         MessageType::ERROR,
                         format!(
-                            "tactful: an edit to {} was out of range ({e}); reopen the document",
+                            "tactful: an edit to {} was out of range ({e}); none of its changes were applied, reopen the document",
                             uri.as_str()
                         ),
                     )
@@ -646,8 +876,16 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.state.docs.close(&uri) && !self.state.caps().pull_diagnostics {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let closed = self.state.docs.close(&uri);
+        if closed {
+            self.state.trimmer.soon();
+        }
+        if closed && !self.state.caps().pull_diagnostics {
+            // Through the same queue as the workers' publications, after any
+            // of them (see `Documents::store`).
+            self.state.raw.send(to_proto::publish_json(&uri, None, &[]));
+            // A closed config file keeps showing its errors.
+            publish_config_errors(&self.state);
         }
     }
 
@@ -765,11 +1003,24 @@ impl LanguageServer for Backend {
                     continue;
                 }
                 seen_rules.push(&f.rule);
-                if let (Some(syntax), Some(text)) = (syntax, &text) {
-                    let edit = actions::disable_next_line(text, f.range.start, &f.rule, syntax);
-                    let edits = vec![to_proto::text_edit(doc, &edit, enc)];
+                let directive = text.as_ref().and_then(|text| {
+                    actions::disable_directive(
+                        text,
+                        analysis.format,
+                        &analysis.config.settings.source,
+                        &path_str,
+                        f.range.clone(),
+                        &f.rule,
+                    )
+                });
+                if let Some(directive) = directive {
+                    let edits = directive
+                        .edits
+                        .iter()
+                        .map(|e| to_proto::text_edit(doc, e, enc))
+                        .collect();
                     disables.push(to_proto::code_action(
-                        format!("Disable {} for this line", f.rule),
+                        directive.title(&f.rule),
                         CodeActionKind::QUICKFIX,
                         Some(vec![diag.clone()]),
                         Some(to_proto::workspace_edit(
@@ -793,10 +1044,18 @@ impl LanguageServer for Backend {
             .map(CodeActionOrCommand::CodeAction)
             .collect();
         if only.is_some() && wants(to_proto::FIX_ALL_KIND) {
-            let edits: Vec<TextEdit> = actions::fix_all(&analysis.findings.to_vec())
-                .iter()
-                .map(|e| to_proto::text_edit(doc, e, enc))
-                .collect();
+            let text = doc.rope().to_string();
+            let settings = crate::lint::FileSettings {
+                format: analysis.format,
+                ..analysis.config.settings.clone()
+            };
+            // Editor severities are already merged into the document's linter.
+            let adjust = |_: &mut Vec<crate::model::Finding>| {};
+            let edits: Vec<TextEdit> =
+                actions::fix_all(&analysis.config.linter, &text, &settings, &adjust)
+                    .iter()
+                    .map(|e| to_proto::text_edit(doc, e, enc))
+                    .collect();
             if !edits.is_empty() {
                 out.push(CodeActionOrCommand::CodeAction(to_proto::code_action(
                     "Fix all tactful issues".to_string(),
@@ -848,11 +1107,34 @@ impl LanguageServer for Backend {
                 if !named || !path.is_absolute() {
                     return Err(invalid_params("not a tactful.toml path"));
                 }
-                let existing = std::fs::read_to_string(&path).ok();
-                let edit = actions::turn_off_in_config(existing.as_deref(), rule);
+                // Only ids of loaded rules (or categories) are written.
+                let known = crate::model::Category::from_id(rule).is_some() || {
+                    let ws = self.state.clone();
+                    let id = rule.to_string();
+                    tokio::task::spawn_blocking(move || ws.workspace.knows_rule(&id))
+                        .await
+                        .unwrap_or(false)
+                };
+                if !known {
+                    return Err(invalid_params(format!(
+                        "{rule:?} is not the id of a loaded rule or a category"
+                    )));
+                }
+                let existing = match std::fs::read_to_string(&path) {
+                    Ok(t) => Some(t),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => {
+                        return Err(invalid_params(format!(
+                            "cannot read {}: {e}",
+                            path.display()
+                        )))
+                    }
+                };
+                let edit = crate::config::turn_off_edit(&path, existing.as_deref(), rule)
+                    .map_err(|e| invalid_params(e.to_string()))?;
                 let mut text = existing.unwrap_or_default();
                 text.replace_range(edit.range, &edit.replacement);
-                std::fs::write(&path, text).map_err(|e| Error {
+                write_atomically(&path, &text).map_err(|e| Error {
                     code: ErrorCode::InternalError,
                     message: format!("cannot write {}: {e}", path.display()).into(),
                     data: None,
@@ -865,11 +1147,17 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let has_section = params.settings.as_object().is_some_and(|o| !o.is_empty());
-        if has_section {
-            self.apply_settings(&params.settings).await;
-        } else {
-            self.pull_configuration().await;
+        if params.settings.is_null() {
+            // Clients that pull send no settings at all.
+            return self.pull_configuration().await;
+        }
+        match editor_settings::section(&params.settings) {
+            Section::Value(section) => {
+                self.apply_section(section, "didChangeConfiguration").await;
+            }
+            // `{"tactful": null}` (or `null`): the settings in force stay.
+            Section::Null => {}
+            Section::Absent => self.pull_configuration().await,
         }
     }
 

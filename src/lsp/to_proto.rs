@@ -56,9 +56,10 @@ pub fn text_edit(doc: &TextDocument, edit: &Edit, enc: Encoding) -> TextEdit {
     )
 }
 
-/// A diagnostic for a finding. `data` names the rule and the document
-/// version it was computed for; code actions look the finding up by range in
-/// the analysis of that version.
+/// A diagnostic for a finding. `data` names the rule, its category and how
+/// many fixes it has (not the version, so an unchanged block's diagnostics
+/// stay byte for byte the same from one edit to the next); code actions look
+/// the finding up by range in the analysis of the current version.
 pub fn diagnostic(
     f: &Finding,
     doc: &TextDocument,
@@ -70,7 +71,7 @@ pub fn diagnostic(
         range: range(doc, f.range.clone(), enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: explain::docs_url(linter.engine(), &f.rule, docs_base)
+        code_description: explain::rule_link(linter.engine(), &f.rule, docs_base)
             .and_then(|u| u.parse::<Uri>().ok())
             .map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
@@ -78,11 +79,24 @@ pub fn diagnostic(
         data: Some(json!({
             "rule": &*f.rule,
             "category": f.category.id(),
-            "version": doc.version(),
             "fixes": f.fixes.len(),
         })),
         ..Diagnostic::default()
     }
+}
+
+/// The JSON text of a `publishDiagnostics` notification.
+pub fn publish_json(uri: &Uri, version: Option<i32>, diagnostics: &[Diagnostic]) -> String {
+    let mut params = json!({"uri": uri, "diagnostics": diagnostics});
+    if let Some(v) = version {
+        params["version"] = json!(v);
+    }
+    serde_json::to_string(&json!({
+        "jsonrpc": "2.0",
+        "method": "textDocument/publishDiagnostics",
+        "params": params,
+    }))
+    .unwrap_or_default()
 }
 
 /// A document that cannot be read as its format (e.g. broken JSON).

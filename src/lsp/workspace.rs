@@ -3,143 +3,73 @@
 //! `tactful.toml` per document with the last good config kept when a file
 //! breaks, and a generation counter that changes whenever any of it does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use serde::Deserialize;
-
 use crate::config::{self, ConfigError, Overlay, Resolved};
+use crate::editor_settings::EditorSettings;
 use crate::lint::{FileSettings, Linter};
-use crate::model::{Finding, Kind, Severity};
+use crate::model::Kind;
 use crate::source::Format;
-
-/// LSP settings (the `tactful` section). They override `tactful.toml`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, rename_all = "camelCase")]
-pub struct LspSettings {
-    /// Rule or category id → `error` | `warning` | `info` | `hint` | `off`.
-    pub severity: BTreeMap<String, String>,
-    /// Show the tone summary code lens (default true).
-    pub code_lens: Option<bool>,
-    /// Most diagnostics published for one document (default 2000); the
-    /// summary still counts every finding.
-    pub max_diagnostics: Option<usize>,
-    /// Base URL of the rule reference; a diagnostic links to
-    /// `<docsUrl>#<rule anchor>` (default: the repository's docs/rules.md).
-    pub docs_url: Option<String>,
-    /// Extra rule packs (paths; relative ones are taken from the first
-    /// workspace folder), added to every `tactful.toml`.
-    pub packs: Vec<String>,
-    /// Phrases never flagged, added to every `tactful.toml`'s `allow`.
-    pub allow: Vec<String>,
-    /// Kind globs (`reply`, `kb`, `internal-note` → globs), tried before the file's.
-    pub kinds: BTreeMap<String, Vec<String>>,
-}
-
-impl LspSettings {
-    /// Reads settings from a JSON value: either the section itself or an
-    /// object holding a `tactful` section. Unknown keys are ignored; a value of
-    /// the wrong type yields an error message.
-    pub fn from_json(value: &serde_json::Value) -> Result<LspSettings, String> {
-        let section = value.get("tactful").unwrap_or(value);
-        if section.is_null() {
-            return Ok(LspSettings::default());
-        }
-        serde_json::from_value(section.clone()).map_err(|e| e.to_string())
-    }
-
-    /// The part of the settings that extends `tactful.toml` (packs, allow, kinds).
-    pub fn overlay(&self, root: Option<&Path>) -> Overlay {
-        let packs = self
-            .packs
-            .iter()
-            .map(|p| {
-                let p = PathBuf::from(p);
-                match root {
-                    Some(r) if p.is_relative() => r.join(p),
-                    _ => p,
-                }
-            })
-            .collect();
-        let kinds = self
-            .kinds
-            .iter()
-            .filter_map(|(k, globs)| Some((Kind::from_id(k)?, globs.clone())))
-            .collect();
-        Overlay {
-            packs,
-            allow: self.allow.clone(),
-            kinds,
-        }
-    }
-
-    /// Whether these settings change findings (severity overrides).
-    pub fn has_overrides(&self) -> bool {
-        !self.severity.is_empty()
-    }
-
-    /// The base URL of the rule reference.
-    pub fn docs_base(&self) -> Option<String> {
-        self.docs_url
-            .clone()
-            .or_else(crate::explain::default_docs_base)
-    }
-
-    fn apply(&self, findings: &mut Vec<Finding>) -> bool {
-        if self.severity.is_empty() {
-            return false;
-        }
-        findings.retain_mut(|f| {
-            let setting = self
-                .severity
-                .get(&*f.rule)
-                .or_else(|| self.severity.get(f.category.id()));
-            match setting.map(String::as_str) {
-                Some("off") => false,
-                Some(s) => {
-                    if let Some(sev) = Severity::from_id(s) {
-                        f.severity = sev;
-                    }
-                    true
-                }
-                None => true,
-            }
-        });
-        true
-    }
-}
 
 /// How to lint one document right now.
 #[derive(Clone)]
 pub struct DocConfig {
     pub linter: Linter,
     pub settings: FileSettings,
-    pub lsp: Arc<LspSettings>,
+    pub lsp: Arc<EditorSettings>,
     /// Changes whenever anything above may have changed.
     pub generation: u64,
 }
 
-impl DocConfig {
-    /// Applies LSP-level overrides to findings; returns whether any apply.
-    pub fn post_process(&self, findings: &mut Vec<Finding>) -> bool {
-        self.lsp.apply(findings)
-    }
+/// One config file: the newest config that loaded and the newest error,
+/// each with the file generation its load started at. Loads may finish in
+/// any order; a result older than the one kept is dropped, so the last good
+/// config always wins.
+struct Loaded {
+    good: Option<(u64, Arc<Resolved>)>,
+    error: Option<(u64, ConfigError)>,
+    /// The newest generation a load finished for.
+    checked: u64,
 }
 
-/// One config file: the last config that loaded, and the current error.
-struct Loaded {
-    good: Option<Arc<Resolved>>,
-    error: Option<ConfigError>,
-    generation: u64,
+impl Loaded {
+    fn record(&mut self, generation: u64, result: Result<Resolved, ConfigError>) -> bool {
+        let was_error = self.current_error().cloned();
+        self.checked = self.checked.max(generation);
+        let good_generation = self.good.as_ref().map_or(0, |(g, _)| *g);
+        match result {
+            Ok(r) => {
+                if generation >= good_generation {
+                    self.good = Some((generation, Arc::new(r)));
+                }
+            }
+            Err(e) => {
+                if self.error.as_ref().is_none_or(|(g, _)| generation >= *g) {
+                    self.error = Some((generation, e));
+                }
+            }
+        }
+        was_error != self.current_error().cloned()
+    }
+
+    /// The error, unless a newer load succeeded.
+    fn current_error(&self) -> Option<&ConfigError> {
+        let good_generation = self.good.as_ref().map_or(0, |(g, _)| *g);
+        self.error
+            .as_ref()
+            .filter(|(g, _)| *g > good_generation)
+            .map(|(_, e)| e)
+    }
 }
 
 pub struct Workspace {
     roots: RwLock<Vec<PathBuf>>,
-    lsp: RwLock<Arc<LspSettings>>,
+    lsp: RwLock<Arc<EditorSettings>>,
     generation: AtomicU64,
     /// Changes when files on disk may have changed (config files reload).
     file_generation: AtomicU64,
@@ -147,6 +77,8 @@ pub struct Workspace {
     discovered: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Config file → what loading it gave.
     loaded: Mutex<HashMap<PathBuf, Loaded>>,
+    /// Config file → held while it loads.
+    loading: Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>,
     /// The embedded packs compiled once, for documents without a config file.
     defaults: OnceLock<Linter>,
     /// The built-in defaults with the editor's overlay, when it has one
@@ -159,11 +91,12 @@ impl Workspace {
     pub fn new() -> Workspace {
         Workspace {
             roots: RwLock::new(Vec::new()),
-            lsp: RwLock::new(Arc::new(LspSettings::default())),
+            lsp: RwLock::new(Arc::new(EditorSettings::default())),
             generation: AtomicU64::new(1),
             file_generation: AtomicU64::new(1),
             discovered: Mutex::new(HashMap::new()),
             loaded: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
             defaults: OnceLock::new(),
             overlaid_defaults: Mutex::new(None),
             errors_changed: AtomicBool::new(false),
@@ -199,6 +132,10 @@ impl Workspace {
         self.bump();
     }
 
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// The workspace folder holding `path` (the deepest one).
     pub fn root_of(&self, path: &Path) -> Option<PathBuf> {
         self.roots
@@ -210,22 +147,17 @@ impl Workspace {
             .cloned()
     }
 
-    pub fn lsp_settings(&self) -> Arc<LspSettings> {
+    pub fn lsp_settings(&self) -> Arc<EditorSettings> {
         self.lsp.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Replaces the LSP settings; returns whether they changed.
-    pub fn set_lsp_settings(&self, settings: LspSettings) -> bool {
+    /// Replaces the editor settings; returns whether they changed.
+    pub fn set_lsp_settings(&self, settings: EditorSettings) -> bool {
         let mut cur = self.lsp.write().unwrap_or_else(|e| e.into_inner());
         if **cur == settings {
             return false;
         }
-        let overlay_changed = (cur.packs.as_slice(), cur.allow.as_slice(), &cur.kinds)
-            != (
-                settings.packs.as_slice(),
-                settings.allow.as_slice(),
-                &settings.kinds,
-            );
+        let overlay_changed = cur.overlay_differs(&settings);
         *cur = Arc::new(settings);
         drop(cur);
         if overlay_changed {
@@ -260,12 +192,32 @@ impl Workspace {
     /// stale. A file that fails to load records its error and keeps serving
     /// its last good config (or the defaults when it never loaded).
     fn resolved(&self, file: &Path) -> Option<Arc<Resolved>> {
+        // Read before the file: a load that started before a change on disk
+        // carries the older generation and cannot replace a newer result.
         let generation = self.file_generation.load(Ordering::SeqCst);
         {
             let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(l) = map.get(file) {
-                if l.generation == generation {
-                    return l.good.clone();
+                if l.checked >= generation {
+                    return l.good.as_ref().map(|(_, r)| r.clone());
+                }
+            }
+        }
+        // One load per file at a time: documents opened together wait for
+        // the first load instead of each compiling the same packs.
+        let gate = self
+            .loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(file.to_path_buf())
+            .or_default()
+            .clone();
+        let _one_at_a_time = gate.lock().unwrap_or_else(|e| e.into_inner());
+        {
+            let map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(l) = map.get(file) {
+                if l.checked >= generation {
+                    return l.good.as_ref().map(|(_, r)| r.clone());
                 }
             }
         }
@@ -275,24 +227,12 @@ impl Workspace {
         let entry = map.entry(file.to_path_buf()).or_insert(Loaded {
             good: None,
             error: None,
-            generation,
+            checked: 0,
         });
-        entry.generation = generation;
-        match result {
-            Ok(r) => {
-                entry.good = Some(Arc::new(r));
-                if entry.error.take().is_some() {
-                    self.errors_changed.store(true, Ordering::SeqCst);
-                }
-            }
-            Err(e) => {
-                if entry.error.as_ref() != Some(&e) {
-                    self.errors_changed.store(true, Ordering::SeqCst);
-                }
-                entry.error = Some(e);
-            }
+        if entry.record(generation, result) {
+            self.errors_changed.store(true, Ordering::SeqCst);
         }
-        entry.good.clone()
+        entry.good.as_ref().map(|(_, r)| r.clone())
     }
 
     fn current_overlay(&self) -> Overlay {
@@ -331,15 +271,14 @@ impl Workspace {
             }
             Err(e) => {
                 let mut map = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-                map.insert(
-                    e.path.clone(),
-                    Loaded {
-                        good: None,
-                        error: Some(e),
-                        generation,
-                    },
-                );
-                self.errors_changed.store(true, Ordering::SeqCst);
+                let entry = map.entry(e.path.clone()).or_insert(Loaded {
+                    good: None,
+                    error: None,
+                    checked: 0,
+                });
+                if entry.record(generation, Err(e)) {
+                    self.errors_changed.store(true, Ordering::SeqCst);
+                }
                 None
             }
         }
@@ -390,20 +329,19 @@ impl Workspace {
     /// Loads what documents under `dir` will need (its config, or the
     /// default linter) so the first lint does not pay for it.
     pub fn warm(&self, dir: &Path) {
-        match self.config_file(&dir.join("_")) {
-            Some(file) => {
-                self.resolved(&file);
-            }
-            None => {
-                self.default_linter();
-            }
-        }
+        // Its config, or the defaults with the editor's overlay.
+        self.for_document(Some(&dir.join("_")), None);
     }
 
     /// The linter and settings for a document. May read config files.
     /// `format` (from the editor's language id) wins over the one the config
     /// or the file name gives.
     pub fn for_document(&self, path: Option<&Path>, format: Option<Format>) -> DocConfig {
+        // Read first: when the settings or files change while this runs, the
+        // result carries the older generation and is redone (F11: tagged
+        // with the newer one, a stale lint was reused as current).
+        let generation = self.generation();
+        let lsp = self.lsp_settings();
         let resolved = path
             .and_then(|p| self.config_file(p))
             .and_then(|file| self.resolved(&file));
@@ -428,8 +366,8 @@ impl Workspace {
         DocConfig {
             linter,
             settings,
-            lsp: self.lsp_settings(),
-            generation: self.generation(),
+            lsp,
+            generation,
         }
     }
 
@@ -444,7 +382,80 @@ impl Workspace {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
-            .filter_map(|l| l.error.clone())
+            .filter_map(|l| l.current_error().cloned())
             .collect()
+    }
+
+    /// Whether any loaded configuration (or the built-in packs) defines a
+    /// rule with this id.
+    pub fn knows_rule(&self, id: &str) -> bool {
+        if self.default_linter().engine().rule(id).is_some() {
+            return true;
+        }
+        // One lock at a time (`overlaid_defaults` takes them in the other order).
+        let loaded: Vec<Arc<Resolved>> = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter_map(|l| l.good.as_ref().map(|(_, r)| r.clone()))
+            .collect();
+        let overlaid = self
+            .overlaid_defaults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|(_, r)| r.clone());
+        loaded
+            .iter()
+            .chain(overlaid.as_ref())
+            .any(|r| r.linter.engine().rule(id).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(allow: &str) -> Resolved {
+        Resolved::parse(
+            Path::new("/w/tactful.toml"),
+            &format!("builtin = false\nallow = [\"{allow}\"]\n"),
+        )
+        .unwrap()
+    }
+
+    fn good_generation(l: &Loaded) -> Option<u64> {
+        l.good.as_ref().map(|(g, _)| *g)
+    }
+
+    #[test]
+    fn a_late_load_never_replaces_a_newer_config() {
+        // F14: A (gen 1) finishing after B (gen 2), then a break (gen 3):
+        // B must stay, and the error must show.
+        let mut l = Loaded {
+            good: None,
+            error: None,
+            checked: 0,
+        };
+        assert!(!l.record(2, Ok(resolved("b"))));
+        assert!(!l.record(1, Ok(resolved("a"))));
+        assert_eq!(good_generation(&l), Some(2));
+        let broken = ConfigError {
+            path: PathBuf::from("/w/tactful.toml"),
+            line: 1,
+            column: 1,
+            message: "broken".into(),
+        };
+        assert!(l.record(3, Err(broken.clone())), "the error appears");
+        assert_eq!(good_generation(&l), Some(2));
+        assert_eq!(l.current_error(), Some(&broken));
+        // A late success from before the break does not hide the error.
+        assert!(!l.record(2, Ok(resolved("b"))));
+        assert_eq!(l.current_error(), Some(&broken));
+        // A newer success clears it.
+        assert!(l.record(4, Ok(resolved("c"))));
+        assert_eq!(l.current_error(), None);
+        assert_eq!(l.checked, 4);
     }
 }

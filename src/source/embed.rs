@@ -204,6 +204,9 @@ pub fn append_embedded(
     out.segments.extend(mapped.segments);
     out.protected.extend(mapped.protected);
     out.directives.extend(mapped.directives);
+    for q in mapped.quoted {
+        super::keep_quoted(&mut out.quoted, &q);
+    }
     if mapped.kind.is_some() {
         out.kind = mapped.kind;
     }
@@ -244,6 +247,7 @@ pub fn map_embedded(inner: SourceDoc, map: &OffsetMap, outer: Escape) -> SourceD
         directives,
         kind: inner.kind,
         protected,
+        quoted: inner.quoted,
     }
 }
 

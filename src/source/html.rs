@@ -26,6 +26,7 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         directives: ctx.directives,
         kind: ctx.kind,
         protected: ctx.protected,
+        quoted: ctx.quoted,
     }
 }
 
@@ -161,6 +162,10 @@ pub fn extract_range(
                     } else {
                         // Comments inside skipped elements may still hold directives.
                         collect_comments(original, &masked.text, markup_end..close, ctx);
+                        if quote {
+                            let inner = original.get(markup_end..close).unwrap_or("");
+                            super::keep_quoted(&mut ctx.quoted, &strip_tags(inner));
+                        }
                         b.cut();
                     }
                     i = close;
@@ -512,4 +517,22 @@ code</pre><script>var a = "<p>x</p>";</script><style>p{}</style><!-- tactful-dis
             }
         }
     }
+}
+
+/// Text of an HTML fragment with its tags removed (for quoted context only).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }

@@ -15,6 +15,17 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEn
 use super::placeholder::{self as template, mask, MaskContext, Masked, SegmentBuilder};
 use super::{embed, html, Escape, OffsetMap, SourceDoc, SourceOptions};
 
+/// The pulldown-cmark extensions tactful reads Markdown with (GFM tables,
+/// task lists, footnotes, strikethrough, heading attributes, alerts).
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
 /// Splits a Markdown document into prose segments.
 pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     extract_nested(text, opts, 0)
@@ -53,6 +64,7 @@ fn extract_nested(text: &str, opts: &SourceOptions, depth: usize) -> SourceDoc {
         directives: ctx.directives,
         kind: ctx.kind,
         protected: ctx.protected,
+        quoted: ctx.quoted,
     }
 }
 
@@ -260,13 +272,7 @@ const INLINE_CODE_TAGS: &[(&str, &str)] = &[
 impl Walker<'_, '_> {
     fn walk(&mut self, body_start: usize) {
         let body = &self.masked.text[body_start..];
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_GFM;
-        for (event, r) in Parser::new_ext(body, options).into_offset_iter() {
+        for (event, r) in Parser::new_ext(body, parser_options()).into_offset_iter() {
             let r = (r.start + body_start)..(r.end + body_start);
             match event {
                 Event::Start(tag) => self.start(tag, r),
@@ -321,7 +327,18 @@ impl Walker<'_, '_> {
                 true
             }
             Tag::CodeBlock(_) | Tag::MetadataBlock(_) => true,
-            Tag::BlockQuote(None) => !self.opts.lint_block_quotes,
+            Tag::BlockQuote(None) => {
+                if !self.opts.lint_block_quotes && self.visible() {
+                    // The customer's words: context for the document checks.
+                    let quote: String = self.original[r.clone()]
+                        .lines()
+                        .map(|l| l.trim_start().trim_start_matches('>').trim_start())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    super::keep_quoted(&mut self.ctx.quoted, &quote);
+                }
+                !self.opts.lint_block_quotes
+            }
             Tag::BlockQuote(Some(_)) => false,
             Tag::HtmlBlock => {
                 if self.visible() {
@@ -474,7 +491,8 @@ fn is_reply_language(info: &str) -> bool {
     lang.eq_ignore_ascii_case("md") || lang.eq_ignore_ascii_case("markdown")
 }
 
-fn is_block(tag: &Tag) -> bool {
+/// Whether a tag opens a block (not inline markup).
+pub fn is_block(tag: &Tag) -> bool {
     matches!(
         tag,
         Tag::Paragraph

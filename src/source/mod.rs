@@ -18,9 +18,12 @@ pub mod json;
 pub mod markdown;
 pub mod offset_map;
 pub mod placeholder;
+pub mod repair;
+pub mod structure;
 pub mod text;
 pub mod url;
 pub mod yaml;
+pub mod yaml_events;
 
 use std::ops::Range;
 
@@ -274,6 +277,27 @@ pub struct SourceDoc {
     pub kind: Option<Kind>,
     /// Source ranges no fix may alter partially (placeholders, tags).
     pub protected: Vec<Range<usize>>,
+    /// Quoted customer text (`>` lines, `<blockquote>`), decoded: never
+    /// linted, but the context document checks judge the reply against
+    /// (what problem was raised). Capped at [`MAX_QUOTED`] bytes.
+    pub quoted: Vec<String>,
+}
+
+/// At most this much quoted text is kept per document.
+pub const MAX_QUOTED: usize = 16 * 1024;
+
+/// Keeps a quoted passage as context, within the [`MAX_QUOTED`] budget.
+pub fn keep_quoted(quoted: &mut Vec<String>, text: &str) {
+    let used: usize = quoted.iter().map(String::len).sum();
+    let room = MAX_QUOTED.saturating_sub(used);
+    if room == 0 || text.trim().is_empty() {
+        return;
+    }
+    let mut end = text.len().min(room);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    quoted.push(text[..end].to_string());
 }
 
 /// Options for extraction that come from config.

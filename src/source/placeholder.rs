@@ -17,7 +17,8 @@ pub enum TagKind {
     /// `{% elsif %}`, `{% when %}`, `{{else}}`, `{{else if x}}`, `{{^}}`.
     /// It ends the segment, so two branches never read as one sentence.
     Branch,
-    /// A comment: `{{! … }}`, `{{!-- … --}}`, `{% comment %}…{% endcomment %}`.
+    /// A comment: `{{! … }}`, `{{!-- … --}}`, `{% comment %}…{% endcomment %}`,
+    /// Jinja `{# … #}`.
     /// Its body may hold a directive.
     Comment,
 }
@@ -89,6 +90,19 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
             j
         };
         let c = b[i];
+        if c == b'{' && i + 1 < b.len() && b[i + 1] == b'#' {
+            // A Jinja comment `{# … #}` (`{#- … -#}` trims whitespace).
+            if let Some(end) = find_close(b, i + 2, b"#}", 4000) {
+                let body = trim_range(text, i + 2..end - 2, &['-', '+']);
+                tags.push(Tag {
+                    kind: TagKind::Comment,
+                    range: i..end,
+                    body,
+                });
+                i = end;
+                continue;
+            }
+        }
         if c == b'{' && i + 1 < b.len() && (b[i + 1] == b'{' || b[i + 1] == b'%') {
             if let Some(tag) = scan_brace(text, i) {
                 i = tag.range.end;
@@ -135,6 +149,14 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
         i += 1;
     }
     tags
+}
+
+/// `r` without the whitespace-control marks `marks` at either end.
+fn trim_range(text: &str, r: Range<usize>, marks: &[char]) -> Range<usize> {
+    let inner = &text[r.clone()];
+    let start = r.start + (inner.len() - inner.trim_start_matches(marks).len());
+    let end = (r.end - (inner.len() - inner.trim_end_matches(marks).len())).max(start);
+    start..end
 }
 
 /// Index just past `close`, searching from `from` to the end of the line,
@@ -471,6 +493,8 @@ pub struct MaskContext {
     pub directives: Vec<Directive>,
     pub kind: Option<Kind>,
     pub protected: Vec<Range<usize>>,
+    /// Quoted customer text seen while extracting (see `SourceDoc::quoted`).
+    pub quoted: Vec<String>,
 }
 
 impl MaskContext {

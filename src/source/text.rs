@@ -28,11 +28,19 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
         b.cut();
     }
     let segments = b.finish();
+    if !opts.lint_block_quotes {
+        for line in text.lines() {
+            if let Some(q) = line.trim_start().strip_prefix('>') {
+                super::keep_quoted(&mut ctx.quoted, q);
+            }
+        }
+    }
     SourceDoc {
         segments,
         directives: ctx.directives,
         kind: ctx.kind,
         protected: ctx.protected,
+        quoted: ctx.quoted,
     }
 }
 

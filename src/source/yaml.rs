@@ -21,6 +21,8 @@ const MAX_DEPTH: usize = 256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarStyle {
     Plain,
+    /// A plain scalar inside a flow collection (`[a, b]`), where `,[]{}` end it.
+    FlowPlain,
     SingleQuoted,
     DoubleQuoted,
     Literal,
@@ -30,7 +32,7 @@ pub enum ScalarStyle {
 impl ScalarStyle {
     fn escape(self) -> Escape {
         match self {
-            ScalarStyle::Plain => Escape::YamlPlain,
+            ScalarStyle::Plain | ScalarStyle::FlowPlain => Escape::YamlPlain,
             ScalarStyle::Literal | ScalarStyle::Folded => Escape::YamlBlock,
             ScalarStyle::SingleQuoted => Escape::YamlSingle,
             ScalarStyle::DoubleQuoted => Escape::YamlDouble,
@@ -49,9 +51,14 @@ pub struct YamlScalar {
 }
 
 impl YamlScalar {
+    /// Whether the scalar is unquoted (its type depends on its text).
+    pub fn is_plain(&self) -> bool {
+        matches!(self.style, ScalarStyle::Plain | ScalarStyle::FlowPlain)
+    }
+
     /// Whether the scalar is a string (not a plain null, boolean or number).
     pub fn is_string(&self) -> bool {
-        if self.style != ScalarStyle::Plain {
+        if !self.is_plain() {
             return true;
         }
         let v = self.value.as_str();
@@ -105,6 +112,8 @@ pub fn parse_with_comments(text: &str) -> Result<(Vec<YamlValue>, Vec<usize>), S
 /// Extracts the prose strings of a YAML export.
 pub fn extract(text: &str, opts: &SourceOptions) -> Result<SourceDoc, SourceError> {
     let (docs, comments) = parse_with_comments(text)?;
+    // What this scanner accepts must be YAML to a compliant parser too.
+    super::yaml_events::validate(text)?;
     let selection = Selection::new(opts);
     let mut picked = Vec::new();
     for root in &docs {
@@ -1076,7 +1085,7 @@ impl Parser<'_> {
         YamlValue::Scalar(YamlScalar {
             value: self.text[start..stop].to_string(),
             map,
-            style: ScalarStyle::Plain,
+            style: ScalarStyle::FlowPlain,
             span: start..stop,
         })
     }

@@ -29,6 +29,8 @@ pub struct Client {
     pub server_requests: Vec<Value>,
     /// How long to wait for a message before failing (a hang guard).
     pub timeout: Duration,
+    /// Whether server requests are answered (false: a client that never does).
+    pub answer_server_requests: bool,
 }
 
 pub fn uri(name: &str) -> String {
@@ -48,6 +50,10 @@ impl Client {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tactful"));
         cmd.args(["lsp", "--stdio"])
             .env("TACTFUL_LSP_TEST_HOOKS", "1")
+            .env(
+                "TACTFUL_RULE_PAGES_DIR",
+                std::env::temp_dir().join("tactful-test-rule-pages"),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TACTFUL_TEST_STDERR").is_some() {
@@ -101,6 +107,7 @@ impl Client {
             settings: Value::Null,
             server_requests: Vec::new(),
             timeout: TIMEOUT,
+            answer_server_requests: true,
         }
     }
 
@@ -154,6 +161,10 @@ impl Client {
     }
 
     fn answer(&mut self, msg: &Value) {
+        if !self.answer_server_requests {
+            self.server_requests.push(msg.clone());
+            return;
+        }
         let method = msg["method"].as_str().unwrap_or("");
         let result = match method {
             "workspace/configuration" => {

@@ -140,7 +140,7 @@ async function pickRule(): Promise<string | undefined> {
   const list = await runCli(["rules", "list"]).catch(() => "");
   const ids = list.split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "").filter((id) => id.includes("."));
   if (ids.length > 0) return vscode.window.showQuickPick(ids, { placeHolder: "Rule to explain" });
-  return vscode.window.showInputBox({ prompt: "Rule id to explain", placeHolder: "blame-customer.you-failed" });
+  return vscode.window.showInputBox({ prompt: "Rule id to explain", placeHolder: "blame-customer.you-failed-to" });
 }
 
 async function explainRule(id?: string): Promise<void> {

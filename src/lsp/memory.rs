@@ -1,0 +1,40 @@
+//! Giving memory back: after documents close, the allocator is asked to
+//! return freed pages to the system (glibc keeps them otherwise, so a server
+//! that once held 1,000 documents would keep their footprint). Debounced: one
+//! trim shortly after a burst of closes.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Default)]
+pub struct Trimmer {
+    pending: Arc<AtomicBool>,
+}
+
+impl Trimmer {
+    /// Schedules a trim (unless one is already scheduled).
+    pub fn soon(&self) {
+        if self.pending.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let pending = self.pending.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            pending.store(false, Ordering::SeqCst);
+            let _ = tokio::task::spawn_blocking(trim).await;
+        });
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim() {
+    // SAFETY: malloc_trim only releases free heap memory; it takes no
+    // pointers and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim() {}
