@@ -155,7 +155,7 @@ pub fn local(
             }
         }
         Some(Check::Exclamation) => {
-            let bad_sentences: Vec<u32> = hits
+            let bad_sentences: std::collections::HashSet<u32> = hits
                 .iter()
                 .filter(|h| h.rule == ri && h.key == "bad_news")
                 .map(|h| toks.tokens[h.tokens.start].sentence)

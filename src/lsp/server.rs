@@ -852,9 +852,20 @@ impl LanguageServer for Backend {
                 let edit = actions::turn_off_in_config(existing.as_deref(), rule);
                 let mut text = existing.unwrap_or_default();
                 text.replace_range(edit.range, &edit.replacement);
-                std::fs::write(&path, text).map_err(|e| Error {
+                let roots = self
+                    .state
+                    .workspace
+                    .root_of(&path)
+                    .into_iter()
+                    .collect::<Vec<_>>();
+                crate::write_guard::write_checked(
+                    &path,
+                    &crate::write_guard::resolve_roots(&roots),
+                    text.as_bytes(),
+                )
+                .map_err(|e| Error {
                     code: ErrorCode::InternalError,
-                    message: format!("cannot write {}: {e}", path.display()).into(),
+                    message: format!("cannot write {e}").into(),
                     data: None,
                 })?;
                 self.reload_config().await;
