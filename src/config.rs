@@ -232,12 +232,13 @@ impl Resolved {
 
     /// Loads a config file with an editor's overlay on top.
     pub fn load_with(path: &Path, overlay: &Overlay) -> Result<Resolved, ConfigError> {
-        let text = read_config_text(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the config file: {e}"),
-        })?;
+        let text = crate::file_read::read_config_file(path, crate::file_read::MAX_CONFIG_BYTES)
+            .map_err(|e| ConfigError {
+                path: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read the config file: {e}"),
+            })?;
         Resolved::parse_with(path, &text, overlay)
     }
 
@@ -309,7 +310,7 @@ impl Resolved {
         };
         for p in &cfg.packs {
             let full = root.join(p.get_ref());
-            let t = read_config_text(&full).map_err(|e| {
+            let t = rules::read_pack(root, p.get_ref()).map_err(|e| {
                 err(
                     p.span().start,
                     format!("cannot read rule pack {}: {e}", full.display()),
@@ -318,15 +319,16 @@ impl Resolved {
             texts.push((full.display().to_string(), t));
         }
         for full in &overlay.packs {
-            let t = read_config_text(full).map_err(|e| ConfigError {
-                path: full.clone(),
-                line: 0,
-                column: 0,
-                message: format!(
-                    "cannot read rule pack {} (from the editor's tactful.packs setting): {e}",
-                    full.display()
-                ),
-            })?;
+            let t = crate::file_read::read_config_file(full, crate::file_read::MAX_CONFIG_BYTES)
+                .map_err(|e| ConfigError {
+                    path: full.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "cannot read rule pack {} (from the editor's tactful.packs setting): {e}",
+                        full.display()
+                    ),
+                })?;
             texts.push((full.display().to_string(), t));
         }
         let rules = rules::load_packs(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -334,7 +336,7 @@ impl Resolved {
                 path: PathBuf::from(&e.file),
                 line: e.line,
                 column: e.column,
-                message: e.message,
+                message: rules::message_about(&e, root),
             })?;
         // Unknown rule or category ids in [severity] are mistakes.
         for (key, value) in &cfg.severity {

@@ -278,8 +278,8 @@ pub fn run(opts: Options) -> i32 {
         );
         cache.save();
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: stdout is line-buffered, and a large report has many lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let color = opts.format == OutputFormat::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();

@@ -49,13 +49,18 @@ pub const TEMPLATE: &str = r#"# tactful.toml — configuration for the tactful e
 # keys = ["/replies/*/body", "body"]
 "#;
 
+use std::path::Path;
+
 pub fn run(force: bool) -> i32 {
-    let path = std::path::Path::new("tactful.toml");
-    if path.exists() && !force {
+    let path = Path::new("tactful.toml");
+    if (path.exists() || path.is_symlink()) && !force {
         eprintln!("tactful: tactful.toml already exists here; pass --force to overwrite it");
         return 2;
     }
-    match std::fs::write(path, TEMPLATE) {
+    // Only a regular file inside this folder: never through a symbolic
+    // link to elsewhere, never creating a dangling link's target.
+    let roots = crate::write_guard::resolve_roots(&[Path::new(".")]);
+    match crate::write_guard::write_checked(path, &roots, TEMPLATE.as_bytes()) {
         Ok(()) => {
             eprintln!("tactful: wrote tactful.toml");
             0

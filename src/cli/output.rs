@@ -35,23 +35,61 @@ impl FileReport {
 }
 
 /// Byte offset → (0-based line, 0-based column in chars).
+///
+/// Columns cost O(1 KB) per lookup whatever the line length: the index
+/// keeps the running char count at every 1 KB step of the text.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// (byte offset on a char boundary, chars before it), every ~1 KB.
+    steps: Vec<(usize, usize)>,
 }
+
+const STEP: usize = 1024;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
+        let mut steps = vec![(0, 0)];
+        let (mut at, mut chars) = (0, 0);
+        while at + STEP < text.len() {
+            let mut next = at + STEP;
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            chars += text[at..next].chars().count();
+            at = next;
+            steps.push((at, chars));
+        }
+        LineIndex {
+            text,
+            starts,
+            steps,
+        }
+    }
+
+    /// Chars in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = self.steps.partition_point(|&(b, _)| b <= offset) - 1;
+        let (b, c) = self.steps[k];
+        c + self.text[b..offset].chars().count()
     }
 
     pub fn position(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.starts[line]..offset].chars().count();
+        let col = self.chars_before(offset) - self.chars_before(self.starts[line]);
         (line, col)
+    }
+
+    /// Byte range of a line without its line break.
+    pub fn line_bounds(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line];
+        start..start + self.line_text(line).len()
     }
 
     pub fn line_text(&self, line: usize) -> &'a str {
@@ -145,16 +183,130 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     }
 }
 
+/// A line longer than this many chars is shown as a window around the span.
+const MAX_LINE_CHARS: usize = 120;
+/// Chars of context shown on each side of a span in a long line.
+const CONTEXT_CHARS: usize = 40;
+/// Most chars of a span shown (and underlined) in a long line.
+const MAX_SPAN_CHARS: usize = 80;
+
+/// Whether a char would act on the terminal instead of printing: control
+/// characters (escape sequences, carriage return, bell) and bidi overrides.
+fn is_terminal_control(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Appends how a char is shown; returns its width in columns.
+fn show_char(c: char, out: &mut String) -> usize {
+    if is_terminal_control(c) {
+        let before = out.len();
+        out.push_str(&c.escape_unicode().to_string());
+        out.len() - before
+    } else {
+        out.push(c);
+        1
+    }
+}
+
+/// Text from a file, with terminal control characters escaped (`\u{1b}`).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        show_char(c, &mut out);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The source line as shown under a finding, with its underline position.
+struct Snippet {
+    text: String,
+    caret_prefix: String,
+    caret_width: usize,
+}
+
+/// Shows the line holding `span` (byte ranges into `src`): the whole line
+/// when short, else a window of context around the span, cut with `…`.
+/// Costs O(window), never O(line), so long lines print in linear time.
+fn snippet(src: &str, line: std::ops::Range<usize>, span: std::ops::Range<usize>) -> Snippet {
+    let floor = |mut i: usize| {
+        i = i.clamp(line.start, line.end);
+        while !src.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(span.start), floor(span.end.max(span.start)));
+    let long =
+        line.len() > MAX_LINE_CHARS && src[line.clone()].chars().nth(MAX_LINE_CHARS).is_some();
+    let (from, span_end, to) = if long {
+        let from = src[line.start..start]
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_CHARS - 1)
+            .map_or(line.start, |(i, _)| line.start + i);
+        let span_end = src[start..end]
+            .char_indices()
+            .nth(MAX_SPAN_CHARS)
+            .map_or(end, |(i, _)| start + i);
+        let to = src[span_end..line.end]
+            .char_indices()
+            .nth(CONTEXT_CHARS)
+            .map_or(line.end, |(i, _)| span_end + i);
+        (from, span_end, to)
+    } else {
+        (line.start, end, line.end)
+    };
+    let mut text = String::new();
+    let mut caret_prefix = String::new();
+    if from > line.start {
+        text.push('\u{2026}');
+        caret_prefix.push(' ');
+    }
+    for c in src[from..start].chars() {
+        let w = show_char(c, &mut text);
+        if c == '\t' {
+            caret_prefix.push('\t');
+        } else {
+            caret_prefix.extend(std::iter::repeat_n(' ', w));
+        }
+    }
+    let mut caret_width = 0;
+    for c in src[start..span_end].chars() {
+        caret_width += show_char(c, &mut text);
+    }
+    for c in src[span_end..to].chars() {
+        show_char(c, &mut text);
+    }
+    if to < line.end {
+        text.push('\u{2026}');
+    }
+    Snippet {
+        text,
+        caret_prefix,
+        caret_width,
+    }
+}
+
 pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::Result<()> {
     for r in reports {
         if let Some(e) = &r.error {
-            writeln!(out, "{}: {}: {e}", paint(color, "1;31", "error"), r.path)?;
+            writeln!(
+                out,
+                "{}: {}: {}",
+                paint(color, "1;31", "error"),
+                escape_controls(&r.path),
+                escape_controls(e)
+            )?;
             continue;
         }
         let idx = LineIndex::new(&r.text);
         for f in r.findings() {
             let (sl, sc) = idx.position(f.range.start);
-            let (el, ec) = idx.position(f.range.end);
+            let (el, _) = idx.position(f.range.end);
             let (label, code) = match f.severity {
                 Severity::Error => ("error", "1;31"),
                 Severity::Warning => ("warning", "1;33"),
@@ -174,33 +326,26 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::R
                 "{:gutter$}{} {}:{}:{}",
                 "",
                 paint(color, "1;34", "-->"),
-                r.path,
+                escape_controls(&r.path),
                 sl + 1,
                 sc + 1
             )?;
             writeln!(out, "{:gutter$} {}", "", paint(color, "1;34", "|"))?;
-            let line = idx.line_text(sl);
+            let shown = snippet(&r.text, idx.line_bounds(sl), f.range.clone());
             writeln!(
                 out,
                 "{:>gutter$} {} {}",
                 sl + 1,
                 paint(color, "1;34", "|"),
-                line
+                shown.text
             )?;
-            let end_col = if el == sl { ec } else { line.chars().count() };
-            let width = end_col.saturating_sub(sc).max(1);
-            let prefix: String = line
-                .chars()
-                .take(sc)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
             writeln!(
                 out,
                 "{:gutter$} {} {}{}",
                 "",
                 paint(color, "1;34", "|"),
-                prefix,
-                paint(color, code, &"^".repeat(width))
+                shown.caret_prefix,
+                paint(color, code, &"^".repeat(shown.caret_width.max(1)))
             )?;
             if let Some(fix) = f.fixes.first() {
                 writeln!(
@@ -208,7 +353,7 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::R
                     "{:gutter$} {} fix: {}",
                     "",
                     paint(color, "1;34", "="),
-                    fix.title
+                    escape_controls(&fix.title)
                 )?;
             }
             writeln!(out)?;

@@ -81,27 +81,46 @@ pub struct Anchor {
     pub elem: usize,
 }
 
+/// Longest run of pattern elements one anchor spans: longer runs add
+/// nothing to selectivity, and the bound keeps anchor choice linear in the
+/// pattern's length.
+const MAX_ANCHOR_ELEMS: usize = 32;
+
 /// Chooses the anchors of a pattern: the run of consecutive mandatory
 /// literal elements whose shortest expansion is longest.
 pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
-    // Each element's literal forms, computed once.
+    // Each element's literal forms and their scores, computed once.
     let forms_of: Vec<Option<Vec<(String, bool)>>> = elems.iter().map(literal_forms).collect();
+    let scored: Vec<Option<(usize, usize, bool)>> = forms_of
+        .iter()
+        .map(|forms| {
+            forms.as_ref().map(|forms| {
+                (
+                    forms.iter().map(|(f, _)| selectivity(f)).min().unwrap_or(0),
+                    forms.len(),
+                    forms.iter().any(|(_, p)| *p),
+                )
+            })
+        })
+        .collect();
     let mut best: Option<(usize, usize, usize)> = None;
     for i in 0..elems.len() {
         // Grow a run from i, scoring it by its shortest expansion and how many
         // expansions it has (strings are built only for the winner).
         let (mut min_len, mut count, mut ends_in_prefix) = (0usize, 1usize, false);
-        for (j, forms) in forms_of.iter().enumerate().skip(i) {
-            let Some(forms) = forms else { break };
+        for (j, forms) in scored.iter().enumerate().skip(i).take(MAX_ANCHOR_ELEMS) {
+            let Some((selective, n, prefix)) = *forms else {
+                break;
+            };
             if ends_in_prefix {
                 break;
             }
-            count = count.saturating_mul(forms.len());
+            count = count.saturating_mul(n);
             if count > MAX_EXPANSION {
                 break;
             }
-            min_len += forms.iter().map(|(f, _)| selectivity(f)).min().unwrap_or(0);
-            ends_in_prefix = forms.iter().any(|(_, p)| *p);
+            min_len += selective;
+            ends_in_prefix = prefix;
             // Fewer alternatives are better, but a rare word beats a common one.
             let score = (min_len * 8 + 1) * 2 / (2 + count.ilog2() as usize);
             if best.is_none_or(|(b, _, _)| score > b) {

@@ -158,7 +158,7 @@ pub fn local(
             }
         }
         Some(Check::Exclamation) => {
-            let bad_sentences: Vec<u32> = hits
+            let bad_sentences: std::collections::HashSet<u32> = hits
                 .iter()
                 .filter(|h| h.rule == ri && h.key == "bad_news")
                 .map(|h| toks.tokens[h.tokens.start].sentence)
@@ -283,7 +283,7 @@ fn quoted_problem(params: &CheckParams, doc: &SourceDoc) -> bool {
         };
         words >= 4
             && params.customer_problem.iter().any(|p| {
-                super::matcher::find_in(&toks, &p.elems, 0..toks.tokens.len())
+                super::matcher::find_in(&toks, p, 0..toks.tokens.len())
                     .iter()
                     .any(|m| !in_question(m))
             })
@@ -307,7 +307,9 @@ fn first_body_sentence(doc: &SourceDoc) -> Option<Range<usize>> {
                 .enumerate()
                 .take(8)
                 .skip(1)
-                .find(|(_, t)| t.comma_before || matches!(t.kind, TokenKind::End(_) | TokenKind::Colon))
+                .find(|(_, t)| {
+                    t.comma_before || matches!(t.kind, TokenKind::End(_) | TokenKind::Colon)
+                })
                 .map(|(i, t)| if t.comma_before { i } else { i + 1 })
                 .unwrap_or(toks.tokens.len());
         }

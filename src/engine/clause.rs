@@ -156,7 +156,7 @@ fn cues() -> &'static Cues {
 fn any_in(toks: &Tokens, pats: &[Pattern], starts: Range<usize>) -> Option<usize> {
     for s in starts {
         for p in pats {
-            if matcher::match_at(toks, &p.elems, s).is_some() {
+            if matcher::match_at(toks, p, s).is_some() {
                 return Some(s);
             }
         }

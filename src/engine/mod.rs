@@ -148,9 +148,13 @@ impl Engine {
         let mut push =
             |pattern: Pattern, owner: Owner, compiled: &mut Vec<Compiled>| -> Result<(), String> {
                 let a = automaton::anchors_for(&pattern.elems)?;
+                // Running sums: linear in the pattern's length.
                 let mut prefix = Vec::with_capacity(pattern.elems.len());
-                for i in 0..pattern.elems.len() {
-                    prefix.push(rules::pattern::seq_width(&pattern.elems[..i]));
+                let mut acc = (0, 0);
+                for e in &pattern.elems {
+                    prefix.push(acc);
+                    let w = e.width();
+                    acc = (acc.0 + w.0, acc.1 + w.1);
                 }
                 anchors.push((compiled.len() as u32, a));
                 compiled.push(Compiled {
@@ -310,7 +314,10 @@ impl Engine {
                         .count();
                     let last_q = toks.tokens[r.end - 1].kind == tokenize::TokenKind::End('?');
                     let asks = (r.start..r.end).take(12).any(|i| {
-                        matches!(toks.norm_of(i), "please" | "could" | "can" | "would" | "kindly")
+                        matches!(
+                            toks.norm_of(i),
+                            "please" | "could" | "can" | "would" | "kindly"
+                        )
                     });
                     SentenceFacts {
                         words: words.min(u16::MAX as usize) as u16,
@@ -335,7 +342,7 @@ impl Engine {
             let first = t.saturating_sub(hi);
             let last = t.saturating_sub(lo);
             for s in first..=last {
-                if let Some(mt) = matcher::match_at(&toks, &c.pattern.elems, s) {
+                if let Some(mt) = matcher::match_at(&toks, &c.pattern, s) {
                     if mt.tokens.start <= t && t < mt.tokens.end {
                         raw.push((pat, mt));
                         break;
@@ -359,6 +366,9 @@ impl Engine {
             protected: &doc.protected,
         };
         let mut last_end: HashMap<u32, usize> = HashMap::new();
+        let mut sentence_guards: HashMap<(usize, u32), bool> = HashMap::new();
+        let mut hit_starts: std::collections::HashSet<(u32, &'static str, usize)> =
+            Default::default();
         for (pat, mt) in raw {
             let c = &self.compiled[pat as usize];
             match c.owner {
@@ -370,11 +380,7 @@ impl Engine {
                         continue;
                     }
                     let key = self.param_keys[ki as usize];
-                    if out
-                        .hits
-                        .iter()
-                        .any(|h| h.rule == ri && h.key == key && h.tokens.start == mt.tokens.start)
-                    {
+                    if !hit_starts.insert((ri, key, mt.tokens.start)) {
                         continue;
                     }
                     let (source, _) = rewrite::token_source(&site, mt.tokens.clone());
@@ -393,7 +399,7 @@ impl Engine {
                         continue;
                     }
                     let rule = &self.rules[ri as usize];
-                    if self.suppressed(rule, &toks, &mt) {
+                    if self.suppressed(rule, &toks, &mt, &mut sentence_guards) {
                         continue;
                     }
                     last_end.insert(ri, mt.tokens.end);
@@ -418,7 +424,13 @@ impl Engine {
     }
 
     /// Whether guards, quotes or the allow list silence a match.
-    fn suppressed(&self, rule: &Rule, toks: &Tokens, mt: &Match) -> bool {
+    fn suppressed(
+        &self,
+        rule: &Rule,
+        toks: &Tokens,
+        mt: &Match,
+        sentence_guards: &mut HashMap<(usize, u32), bool>,
+    ) -> bool {
         let span = &toks.tokens[mt.tokens.start..mt.tokens.end];
         if span.iter().all(|t| t.quoted) {
             return true;
@@ -432,19 +444,18 @@ impl Engine {
             mt.tokens.start.saturating_sub(reach).max(sentence.start)
                 ..mt.tokens.end.min(sentence.end)
         };
-        let overlapped_by = |p: &Pattern| {
-            matcher::find_in(toks, &p.elems, window(p))
-                .iter()
-                .any(overlaps)
-        };
+        let overlapped_by = |p: &Pattern| matcher::find_in(toks, p, window(p)).iter().any(overlaps);
         if rule.unless.iter().any(overlapped_by) || self.allow.iter().any(overlapped_by) {
             return true;
         }
-        if rule
-            .unless_sentence
-            .iter()
-            .any(|p| !matcher::find_in(toks, &p.elems, sentence.clone()).is_empty())
-        {
+        // Each (guard, sentence) is scanned once per segment, however many
+        // matches the sentence holds.
+        let sentence_index = toks.tokens[mt.tokens.start].sentence;
+        if rule.unless_sentence.iter().any(|p| {
+            *sentence_guards
+                .entry((p as *const Pattern as usize, sentence_index))
+                .or_insert_with(|| matcher::any_in(toks, p, sentence.clone()))
+        }) {
             return true;
         }
         // Clause functions (document-level `notification` is judged in `finish`).
@@ -585,7 +596,9 @@ impl Engine {
     }
 }
 
-/// Drops findings silenced by inline directives.
+/// Drops findings silenced by inline directives. Linear in findings plus
+/// directives: next-line directives are looked up by line, and a sweep in
+/// offset order keeps the last disable/enable per id (and for all rules).
 fn apply_directives(src: &str, doc: &SourceDoc, findings: &mut Vec<Finding>) {
     if doc.directives.is_empty() {
         return;
@@ -600,25 +613,63 @@ fn apply_directives(src: &str, doc: &SourceDoc, findings: &mut Vec<Finding>) {
     };
     let mut directives = doc.directives.clone();
     directives.sort_by_key(|d| d.offset);
-    findings.retain(|f| {
-        let mut disabled = false;
-        for d in &directives {
-            match d.kind {
-                DirectiveKind::DisableNextLine
-                    if line_of(f.range.start) == line_of(d.offset) + 1
-                        && matches_ids(&d.ids, f) =>
-                {
-                    return false;
-                }
-                DirectiveKind::Disable if d.offset <= f.range.start && matches_ids(&d.ids, f) => {
-                    disabled = true
-                }
-                DirectiveKind::Enable if d.offset <= f.range.start && matches_ids(&d.ids, f) => {
-                    disabled = false
-                }
-                _ => {}
-            }
+    let mut next_line: HashMap<usize, Vec<&[String]>> = HashMap::new();
+    for d in &directives {
+        if d.kind == DirectiveKind::DisableNextLine {
+            next_line
+                .entry(line_of(d.offset) + 1)
+                .or_default()
+                .push(&d.ids);
         }
-        !disabled
+    }
+    // Findings in offset order; each sees the toggles before its start.
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| findings[i].range.start);
+    let mut keep = vec![true; findings.len()];
+    // Last toggle (sequence number, disabled?) for all rules and per id.
+    let mut all: Option<(usize, bool)> = None;
+    let mut by_id: HashMap<&str, (usize, bool)> = HashMap::new();
+    let mut next = 0;
+    for i in order {
+        let f = &findings[i];
+        while next < directives.len() && directives[next].offset <= f.range.start {
+            let d = &directives[next];
+            let state = match d.kind {
+                DirectiveKind::Disable => Some(true),
+                DirectiveKind::Enable => Some(false),
+                _ => None,
+            };
+            if let Some(disabled) = state {
+                if d.ids.is_empty() {
+                    all = Some((next, disabled));
+                } else {
+                    for id in &d.ids {
+                        by_id.insert(id.as_str(), (next, disabled));
+                    }
+                }
+            }
+            next += 1;
+        }
+        if next_line
+            .get(&line_of(f.range.start))
+            .is_some_and(|list| list.iter().any(|ids| matches_ids(ids, f)))
+        {
+            keep[i] = false;
+            continue;
+        }
+        let last = [
+            all,
+            by_id.get(f.rule.as_ref()).copied(),
+            by_id.get(f.category.id()).copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .max_by_key(|(seq, _)| *seq);
+        keep[i] = !last.is_some_and(|(_, disabled)| disabled);
+    }
+    let mut k = 0;
+    findings.retain(|_| {
+        k += 1;
+        keep[k - 1]
     });
 }

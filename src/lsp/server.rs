@@ -633,18 +633,6 @@ fn is_config_document(path: Option<&Path>, language_id: &str) -> bool {
     language_id.eq_ignore_ascii_case("toml") || path.is_some_and(is_config_file)
 }
 
-/// Writes through a temporary file in the same folder, then renames it over
-/// the target, so a failed write never leaves half a file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -1134,9 +1122,20 @@ impl LanguageServer for Backend {
                     .map_err(|e| invalid_params(e.to_string()))?;
                 let mut text = existing.unwrap_or_default();
                 text.replace_range(edit.range, &edit.replacement);
-                write_atomically(&path, &text).map_err(|e| Error {
+                let roots = self
+                    .state
+                    .workspace
+                    .root_of(&path)
+                    .into_iter()
+                    .collect::<Vec<_>>();
+                crate::write_guard::write_checked(
+                    &path,
+                    &crate::write_guard::resolve_roots(&roots),
+                    text.as_bytes(),
+                )
+                .map_err(|e| Error {
                     code: ErrorCode::InternalError,
-                    message: format!("cannot write {}: {e}", path.display()).into(),
+                    message: format!("cannot write {e}").into(),
                     data: None,
                 })?;
                 self.reload_config().await;

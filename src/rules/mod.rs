@@ -272,6 +272,76 @@ pub fn embedded_lexicon() -> &'static Lexicon {
 
 /// Parses one pack. `file` names it in errors. Word classes come from the
 /// embedded packs and this one.
+/// Reads a pack named in a tactful.toml at `root`. A relative name must
+/// stay inside `root`'s tree, the enclosing git repository or else `root`
+/// itself (symbolic links resolved): a pack from
+/// elsewhere is read only when named explicitly with an absolute path.
+/// Packs are regular files of bounded size (see [`crate::file_read`]).
+pub fn read_pack(root: &std::path::Path, name: &str) -> Result<String, String> {
+    let named = std::path::Path::new(name);
+    let full = root.join(named);
+    if !named.is_absolute() {
+        let real_root = tree_root(root).map_err(|e| e.to_string())?;
+        let real = std::fs::canonicalize(&full).map_err(|e| e.to_string())?;
+        if !real.starts_with(&real_root) {
+            return Err(format!(
+                "it resolves to {}, outside the folder (or repository) of this config; name it with an absolute path to use a pack from elsewhere",
+                real.display()
+            ));
+        }
+    }
+    crate::file_read::read_config_file(&full, crate::file_read::MAX_CONFIG_BYTES)
+}
+
+/// The tree a config at `dir` governs: the enclosing git repository (a
+/// `.git` above it), else `dir` itself; resolved.
+fn tree_root(dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    let real = std::fs::canonicalize(dir)?;
+    Ok(real
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&real)
+        .to_path_buf())
+}
+
+/// A pack error's message as shown for a config at `root`: a pack outside
+/// `root`'s tree (named by absolute path) may be any file, so quoted parts
+/// that come from its text are left out; the location still says where.
+pub fn message_about(e: &PackError, root: &std::path::Path) -> String {
+    let inside = std::fs::canonicalize(&e.file)
+        .ok()
+        .zip(tree_root(root).ok())
+        .is_some_and(|(f, r)| f.starts_with(r));
+    let embedded = EMBEDDED_PACKS.iter().any(|(n, _)| *n == e.file);
+    if inside || embedded {
+        return e.message.clone();
+    }
+    let mut out = String::with_capacity(e.message.len());
+    let mut quote = None;
+    for c in e.message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push('\u{2026}');
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if matches!(c, '"' | '`') {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
     let pack = parse_toml(file, text)?;
     let mut lex = embedded_lexicon().clone();

@@ -76,11 +76,42 @@ pub fn seq_width(elems: &[Elem]) -> (usize, usize) {
 }
 
 /// A parsed pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Pattern {
     pub source: String,
     pub elems: Vec<Elem>,
+    /// The verification program, compiled from `elems` on first use
+    /// (so `elems` must not change once the pattern has matched).
+    program: std::sync::OnceLock<std::sync::Arc<crate::engine::matcher::Program>>,
 }
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.elems == other.elems
+    }
+}
+
+impl Eq for Pattern {}
+
+impl Pattern {
+    /// A pattern from already parsed elements.
+    pub fn new(source: String, elems: Vec<Elem>) -> Pattern {
+        Pattern {
+            source,
+            elems,
+            program: Default::default(),
+        }
+    }
+
+    /// The compiled verification program (built once).
+    pub fn program(&self) -> &crate::engine::matcher::Program {
+        self.program
+            .get_or_init(|| crate::engine::matcher::Program::compile(&self.elems).into())
+    }
+}
+
+/// Deepest nesting of `( … )` groups a pattern may use.
+pub const MAX_NESTING: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternError {
@@ -90,7 +121,7 @@ pub struct PatternError {
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pattern {:?}: {}", self.pattern, self.message)
+        write!(f, "pattern {:?}: {}", truncate(&self.pattern), self.message)
     }
 }
 
@@ -141,6 +172,40 @@ fn word_tests(spec: &str, pattern: &str) -> Result<Vec<WordTest>, PatternError> 
         }
     }
     Ok(out)
+}
+
+/// Rejects patterns nested deeper than [`MAX_NESTING`] before any recursive
+/// step runs (parsing, compiling and matching recurse once per level).
+fn check_nesting(pattern: &str) -> Result<(), PatternError> {
+    let mut depth = 0usize;
+    for (i, c) in pattern.char_indices() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(PatternError {
+                        pattern: pattern.into(),
+                        message: format!(
+                            "groups nest deeper than {MAX_NESTING} levels (at character {}); flatten the pattern",
+                            pattern[..i].chars().count() + 1
+                        ),
+                    });
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// At most 60 characters of a pattern item, for messages.
+fn truncate(item: &str) -> String {
+    if item.chars().count() <= 60 {
+        item.to_string()
+    } else {
+        item.chars().take(57).collect::<String>() + "..."
+    }
 }
 
 /// Splits a pattern into top-level items, keeping `( … )` groups whole.
@@ -250,6 +315,12 @@ fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
         message: m,
     };
     if let Some(inner) = item.strip_suffix('?').filter(|_| item.len() > 1) {
+        if inner.ends_with('?') {
+            return Err(err(format!(
+                "{:?}: one `?` makes an element optional; remove the repeated `?`",
+                truncate(item)
+            )));
+        }
         let e = parse_item(inner, pattern)?;
         return Ok(Elem::Optional(Box::new(e)));
     }
@@ -313,6 +384,7 @@ fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
 
 /// Parses one pattern string.
 pub fn parse(pattern: &str) -> Result<Pattern, PatternError> {
+    check_nesting(pattern)?;
     let elems = parse_seq(pattern, pattern)?;
     if elems.is_empty() {
         return Err(PatternError {
@@ -334,10 +406,7 @@ pub fn parse(pattern: &str) -> Result<Pattern, PatternError> {
             });
         }
     }
-    Ok(Pattern {
-        source: pattern.to_string(),
-        elems,
-    })
+    Ok(Pattern::new(pattern.to_string(), elems))
 }
 
 /// Capture names used by a pattern.
