@@ -490,7 +490,7 @@ impl Engine {
                     continue;
                 }
                 fixes.push(Fix {
-                    title: rewrite::title(matched, &edit, deletion),
+                    title: rewrite::title(matched, &edit, deletion, site.seg.escape),
                     edits: vec![edit],
                     preferred: i == 0 && !rule.fix_unsafe,
                 });

@@ -212,14 +212,16 @@ pub fn build(site: &Site, mt: &Match, template: &str) -> Option<(Edit, bool)> {
 }
 
 /// A short title for a fix.
-pub fn title(matched: &str, edit: &Edit, deletion: bool) -> String {
-    let matched = matched.trim();
+/// A quick fix's title, in the text the reader sees: `escape` decodes the
+/// source's own escaping (JSON `\u2019`, YAML `''`, HTML entities).
+pub fn title(matched: &str, edit: &Edit, deletion: bool, escape: crate::source::Escape) -> String {
+    let matched = escape.decode_for_display(matched.trim());
     if deletion {
         format!("Remove \u{201C}{matched}\u{201D}")
     } else {
         format!(
             "Replace \u{201C}{matched}\u{201D} with \u{201C}{}\u{201D}",
-            edit.replacement.trim()
+            escape.decode_for_display(edit.replacement.trim())
         )
     }
 }
@@ -259,6 +261,27 @@ why = "w"
 match = ["you failed to {verb}"]
 fix = ["the {verb} step did not go through for {who}"]
 "#;
+
+    #[test]
+    fn fix_titles_show_decoded_text() {
+        use crate::source::Escape;
+        let edit = crate::model::Edit {
+            range: 0..1,
+            replacement: "it looks like you weren''t".into(),
+        };
+        assert_eq!(
+            super::title("You didn\\u2019t enter", &edit, false, Escape::Json),
+            "Replace \u{201C}You didn\u{2019}t enter\u{201D} with \u{201C}it looks like you weren''t\u{201D}"
+        );
+        assert_eq!(
+            super::title("you weren''t", &edit, false, Escape::YamlSingle),
+            "Replace \u{201C}you weren't\u{201D} with \u{201C}it looks like you weren't\u{201D}"
+        );
+        assert_eq!(
+            super::title("Q&amp;A", &edit, true, Escape::Html),
+            "Remove \u{201C}Q&A\u{201D}"
+        );
+    }
 
     #[test]
     fn articles_agree_and_multibyte_neighbours_are_safe() {

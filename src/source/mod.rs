@@ -170,6 +170,42 @@ impl Escape {
         }
     }
 
+    /// The text a reader sees for source text written with this escape
+    /// (for display only, e.g. quick-fix titles): `\u2019` in JSON, `''` in
+    /// single-quoted YAML and `&amp;` in HTML are shown decoded.
+    pub fn decode_for_display(self, text: &str) -> String {
+        let json = |t: &str| -> String {
+            serde_json::from_str::<String>(&format!("\"{t}\"")).unwrap_or_else(|_| t.to_string())
+        };
+        let html = |t: &str| -> String {
+            let mut out = String::with_capacity(t.len());
+            let mut rest = t;
+            while let Some(i) = rest.find('&') {
+                out.push_str(&rest[..i]);
+                match html::decode_entity(&rest[i..]) {
+                    Some((c, len)) => {
+                        out.push(c);
+                        rest = &rest[i + len..];
+                    }
+                    None => {
+                        out.push('&');
+                        rest = &rest[i + 1..];
+                    }
+                }
+            }
+            out.push_str(rest);
+            out
+        };
+        match self {
+            Escape::None | Escape::YamlPlain | Escape::YamlBlock => text.to_string(),
+            Escape::Html | Escape::YamlBlockHtml | Escape::YamlPlainHtml => html(text),
+            Escape::Json | Escape::YamlDouble => json(text),
+            Escape::JsonHtml | Escape::YamlDoubleHtml => html(&json(text)),
+            Escape::YamlSingle => text.replace("''", "'"),
+            Escape::YamlSingleHtml => html(&text.replace("''", "'")),
+        }
+    }
+
     /// The escape of a segment produced with `self` inside a string whose
     /// own escape is `outer` (Markdown or HTML inside a JSON/YAML string).
     pub fn within(self, outer: Escape) -> Escape {
