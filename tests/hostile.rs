@@ -385,31 +385,24 @@ fn init_refuses_a_dangling_symlink_and_a_link_out_of_the_tree() {
 }
 
 #[test]
-fn a_relative_pack_outside_the_tree_is_refused_and_contents_are_never_echoed() {
+fn errors_about_a_pack_outside_the_tree_never_echo_its_contents() {
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("secret.toml");
     std::fs::write(&secret, "SECRET-TOKEN = hunter2 \"x\n").unwrap();
     let proj = dir.path().join("proj");
     std::fs::create_dir(&proj).unwrap();
-    std::fs::write(proj.join("tactful.toml"), "packs = [\"../secret.toml\"]\n").unwrap();
     std::fs::write(proj.join("t.txt"), "Hello.\n").unwrap();
-    let r = check(&proj, &["check", "t.txt"]);
-    assert_eq!(r.code, Some(2));
-    assert!(r.stderr.contains("outside the folder"), "{}", r.stderr);
-    // Named explicitly (absolute), it is read; its error does not quote it.
-    std::fs::write(
-        proj.join("tactful.toml"),
-        format!("packs = [{:?}]\n", secret.display().to_string()),
-    )
-    .unwrap();
-    let r = check(&proj, &["check", "t.txt"]);
-    assert_eq!(r.code, Some(2));
-    assert!(r.stderr.contains("secret.toml:1:"), "{}", r.stderr);
-    assert!(
-        !r.stderr.contains("hunter2") && !r.stderr.contains("SECRET"),
-        "{}",
-        r.stderr
-    );
+    for named in ["../secret.toml".to_string(), secret.display().to_string()] {
+        std::fs::write(proj.join("tactful.toml"), format!("packs = [{named:?}]\n")).unwrap();
+        let r = check(&proj, &["check", "t.txt"]);
+        assert_eq!(r.code, Some(2));
+        assert!(r.stderr.contains("secret.toml:1:"), "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("hunter2") && !r.stderr.contains("SECRET"),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
