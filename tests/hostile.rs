@@ -140,15 +140,11 @@ fn a_hundred_thousand_question_marks_are_a_located_pattern_error_not_a_crash() {
 
 #[test]
 fn forty_optional_words_verify_without_exponential_backtracking() {
-    let dir = house_project(&format!("{} zz", vec!["w?"; 40].join(" ")));
+    let dir = house_project(&format!("{} zz", ["w?"; 40].join(" ")));
     // 45 words that almost match, then a miss: every split used to be tried.
     std::fs::write(
         dir.path().join("t.txt"),
-        format!(
-            "{} z. {} zz.\n",
-            vec!["w"; 45].join(" "),
-            vec!["w"; 3].join(" ")
-        ),
+        format!("{} z. {} zz.\n", ["w"; 45].join(" "), ["w"; 3].join(" ")),
     )
     .unwrap();
     let r = check(dir.path(), &["check", "--format", "json", "t.txt"]);
@@ -160,10 +156,10 @@ fn forty_optional_words_verify_without_exponential_backtracking() {
 
 #[test]
 fn twelve_gaps_verify_without_exponential_backtracking() {
-    let dir = house_project(&format!("start {} zz", vec!["{..8}"; 12].join(" ")));
+    let dir = house_project(&format!("start {} zz", ["{..8}"; 12].join(" ")));
     std::fs::write(
         dir.path().join("t.txt"),
-        format!("start {} z.\n", vec!["w"; 120].join(" ")),
+        format!("start {} z.\n", ["w"; 120].join(" ")),
     )
     .unwrap();
     let r = check(dir.path(), &["check", "--format", "json", "t.txt"]);
@@ -172,13 +168,10 @@ fn twelve_gaps_verify_without_exponential_backtracking() {
 
 #[test]
 fn fifteen_ambiguous_groups_verify_without_exponential_backtracking() {
-    let dir = house_project(&format!(
-        "start {} zz",
-        vec!["(a|a a|a a a)?"; 15].join(" ")
-    ));
+    let dir = house_project(&format!("start {} zz", ["(a|a a|a a a)?"; 15].join(" ")));
     std::fs::write(
         dir.path().join("t.txt"),
-        format!("start {} z. start a a a zz.\n", vec!["a"; 60].join(" ")),
+        format!("start {} z. start a a a zz.\n", ["a"; 60].join(" ")),
     )
     .unwrap();
     let r = check(dir.path(), &["check", "--format", "json", "t.txt"]);
