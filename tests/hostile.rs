@@ -140,15 +140,11 @@ fn a_hundred_thousand_question_marks_are_a_located_pattern_error_not_a_crash() {
 
 #[test]
 fn forty_optional_words_verify_without_exponential_backtracking() {
-    let dir = house_project(&format!("{} zz", vec!["w?"; 40].join(" ")));
+    let dir = house_project(&format!("{} zz", ["w?"; 40].join(" ")));
     // 45 words that almost match, then a miss: every split used to be tried.
     std::fs::write(
         dir.path().join("t.txt"),
-        format!(
-            "{} z. {} zz.\n",
-            vec!["w"; 45].join(" "),
-            vec!["w"; 3].join(" ")
-        ),
+        format!("{} z. {} zz.\n", ["w"; 45].join(" "), ["w"; 3].join(" ")),
     )
     .unwrap();
     let r = check(dir.path(), &["check", "--format", "json", "t.txt"]);
@@ -160,10 +156,10 @@ fn forty_optional_words_verify_without_exponential_backtracking() {
 
 #[test]
 fn twelve_gaps_verify_without_exponential_backtracking() {
-    let dir = house_project(&format!("start {} zz", vec!["{..8}"; 12].join(" ")));
+    let dir = house_project(&format!("start {} zz", ["{..8}"; 12].join(" ")));
     std::fs::write(
         dir.path().join("t.txt"),
-        format!("start {} z.\n", vec!["w"; 120].join(" ")),
+        format!("start {} z.\n", ["w"; 120].join(" ")),
     )
     .unwrap();
     let r = check(dir.path(), &["check", "--format", "json", "t.txt"]);
@@ -172,13 +168,10 @@ fn twelve_gaps_verify_without_exponential_backtracking() {
 
 #[test]
 fn fifteen_ambiguous_groups_verify_without_exponential_backtracking() {
-    let dir = house_project(&format!(
-        "start {} zz",
-        vec!["(a|a a|a a a)?"; 15].join(" ")
-    ));
+    let dir = house_project(&format!("start {} zz", ["(a|a a|a a a)?"; 15].join(" ")));
     std::fs::write(
         dir.path().join("t.txt"),
-        format!("start {} z. start a a a zz.\n", vec!["a"; 60].join(" ")),
+        format!("start {} z. start a a a zz.\n", ["a"; 60].join(" ")),
     )
     .unwrap();
     let r = check(dir.path(), &["check", "--format", "json", "t.txt"]);
@@ -385,31 +378,24 @@ fn init_refuses_a_dangling_symlink_and_a_link_out_of_the_tree() {
 }
 
 #[test]
-fn a_relative_pack_outside_the_tree_is_refused_and_contents_are_never_echoed() {
+fn errors_about_a_pack_outside_the_tree_never_echo_its_contents() {
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("secret.toml");
     std::fs::write(&secret, "SECRET-TOKEN = hunter2 \"x\n").unwrap();
     let proj = dir.path().join("proj");
     std::fs::create_dir(&proj).unwrap();
-    std::fs::write(proj.join("tactful.toml"), "packs = [\"../secret.toml\"]\n").unwrap();
     std::fs::write(proj.join("t.txt"), "Hello.\n").unwrap();
-    let r = check(&proj, &["check", "t.txt"]);
-    assert_eq!(r.code, Some(2));
-    assert!(r.stderr.contains("outside the folder"), "{}", r.stderr);
-    // Named explicitly (absolute), it is read; its error does not quote it.
-    std::fs::write(
-        proj.join("tactful.toml"),
-        format!("packs = [{:?}]\n", secret.display().to_string()),
-    )
-    .unwrap();
-    let r = check(&proj, &["check", "t.txt"]);
-    assert_eq!(r.code, Some(2));
-    assert!(r.stderr.contains("secret.toml:1:"), "{}", r.stderr);
-    assert!(
-        !r.stderr.contains("hunter2") && !r.stderr.contains("SECRET"),
-        "{}",
-        r.stderr
-    );
+    for named in ["../secret.toml".to_string(), secret.display().to_string()] {
+        std::fs::write(proj.join("tactful.toml"), format!("packs = [{named:?}]\n")).unwrap();
+        let r = check(&proj, &["check", "t.txt"]);
+        assert_eq!(r.code, Some(2));
+        assert!(r.stderr.contains("secret.toml:1:"), "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("hunter2") && !r.stderr.contains("SECRET"),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]

@@ -18,6 +18,9 @@ use std::sync::Arc;
 use super::tokenize::{TokenKind, Tokens};
 use crate::rules::pattern::{seq_width, Elem, Pattern, WordTest};
 
+/// Captured tokens: (name, token index).
+pub type Captures = Vec<(Arc<str>, usize)>;
+
 /// A verified match: token range and captures (name, token index).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
@@ -195,7 +198,7 @@ fn run(
     start: usize,
     floor: usize,
     limit: usize,
-) -> Option<(usize, Vec<(Arc<str>, usize)>)> {
+) -> Option<(usize, Captures)> {
     let all = &toks.tokens;
     let is_item =
         |i: usize| i < limit && matches!(all[i].kind, TokenKind::Word | TokenKind::Placeholder);
@@ -552,7 +555,7 @@ mod tests {
             toks: &Tokens,
             elems: &[Elem],
             start: usize,
-        ) -> Option<(usize, Vec<(std::sync::Arc<str>, usize)>)> {
+        ) -> Option<(usize, super::super::Captures)> {
             let (floor, limit) = match toks.tokens.get(start) {
                 Some(t) => {
                     let s = &toks.sentences[t.sentence as usize];
@@ -581,12 +584,12 @@ mod tests {
     #[test]
     fn the_program_matches_exactly_what_the_backtracker_matched() {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        fn pick(seed: &mut u64, n: usize) -> usize {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            (*seed % n as u64) as usize
+        }
         let atoms = [
             "a", "b", "a|b", "a*", "*", "{x}", "{y:a|b}", "{..2}", "{..1}", "{ph}", ",", ".", ":",
             "!",
@@ -599,21 +602,25 @@ mod tests {
         ];
         let mut compared = 0;
         for _ in 0..3000 {
-            let mut item = || {
-                let a = atoms[next(atoms.len())].to_string();
-                match next(6) {
+            let item = |seed: &mut u64| {
+                let a = atoms[pick(seed, atoms.len())].to_string();
+                match pick(seed, 6) {
                     0 => format!("{a}?"),
-                    1 => format!("({a} {}|{})", atoms[next(3)], atoms[next(atoms.len())]),
-                    2 => format!("({a}|{} {})?", atoms[next(3)], atoms[next(3)]),
+                    1 => format!(
+                        "({a} {}|{})",
+                        atoms[pick(seed, 3)],
+                        atoms[pick(seed, atoms.len())]
+                    ),
+                    2 => format!("({a}|{} {})?", atoms[pick(seed, 3)], atoms[pick(seed, 3)]),
                     _ => a,
                 }
             };
-            let n = 1 + next(5);
-            let mut parts: Vec<String> = (0..n).map(|_| item()).collect();
-            if next(5) == 0 {
+            let n = 1 + pick(&mut seed, 5);
+            let mut parts: Vec<String> = (0..n).map(|_| item(&mut seed)).collect();
+            if pick(&mut seed, 5) == 0 {
                 parts.insert(0, "^".into());
             }
-            if next(5) == 0 {
+            if pick(&mut seed, 5) == 0 {
                 parts.push("$".into());
             }
             let Ok(p) = parse(&parts.join(" ")) else {
@@ -635,12 +642,12 @@ mod tests {
     #[test]
     fn nested_optional_groups_verify_in_polynomial_time() {
         // 2^30 paths for the old backtracker; a few thousand states here.
-        let pat = format!("start {} zz", vec!["(a|a a|a a a)?"; 30].join(" "));
+        let pat = format!("start {} zz", ["(a|a a|a a a)?"; 30].join(" "));
         let p = parse(&pat).unwrap();
-        let text = format!("start {} z", vec!["a"; 100].join(" "));
+        let text = format!("start {} z", ["a"; 100].join(" "));
         let t = tokenize(&text);
         assert!(match_at(&t, &p, 0).is_none());
-        let text = format!("start {} zz", vec!["a"; 40].join(" "));
+        let text = format!("start {} zz", ["a"; 40].join(" "));
         let t = tokenize(&text);
         assert_eq!(match_at(&t, &p, 0).map(|m| m.tokens.end), Some(42));
     }
