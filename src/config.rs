@@ -862,9 +862,13 @@ mod tests {
         let e = Resolved::parse(&cfg, "packs = [\"/dev/zero\"]\n").unwrap_err();
         assert!(e.message.contains("not a regular file"), "{e}");
         let big = dir.path().join("big.toml");
-        std::fs::write(&big, vec![b'#'; MAX_CONFIG_BYTES as usize + 10]).unwrap();
+        std::fs::write(
+            &big,
+            vec![b'#'; crate::file_read::MAX_CONFIG_BYTES as usize + 10],
+        )
+        .unwrap();
         let e = Resolved::parse(&cfg, "packs = [\"big.toml\"]\n").unwrap_err();
-        assert!(e.message.contains("larger than"), "{e}");
+        assert!(e.message.contains("over the limit"), "{e}");
     }
 
     #[test]

@@ -390,6 +390,24 @@ pub fn decode_entity(s: &str) -> Option<(char, usize)> {
     Some((c, semi + 1))
 }
 
+/// Text of an HTML fragment with its tags removed (for quoted context only).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,22 +535,4 @@ code</pre><script>var a = "<p>x</p>";</script><style>p{}</style><!-- tactful-dis
             }
         }
     }
-}
-
-/// Text of an HTML fragment with its tags removed (for quoted context only).
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
