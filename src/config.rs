@@ -149,34 +149,6 @@ impl Overlay {
     }
 }
 
-/// Largest config file or rule pack read (a larger one is an error).
-pub const MAX_CONFIG_BYTES: u64 = 8 << 20;
-
-/// Reads a config file or rule pack: a regular file (symlinks followed) of
-/// at most [`MAX_CONFIG_BYTES`]. A FIFO, a device or a directory is refused
-/// before it is opened, so reading never blocks or runs without limit.
-pub fn read_config_text(path: &Path) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read};
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            "not a regular file (FIFOs, devices and folders are not read)",
-        ));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(MAX_CONFIG_BYTES + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(Error::new(
-            ErrorKind::InvalidData,
-            format!("larger than {} MB", MAX_CONFIG_BYTES >> 20),
-        ));
-    }
-    Ok(text)
-}
-
 /// A config resolved for use: compiled linter, globs, options.
 pub struct Resolved {
     /// The config file, or None for the built-in defaults.

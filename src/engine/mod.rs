@@ -235,9 +235,11 @@ impl Engine {
             r.not_in.contains(&clause::Function::Notification)
                 || r.only_in.contains(&clause::Function::Notification)
         });
-        let needs_sentences = rules
-            .iter()
-            .any(|r| r.check == Some(Check::ApologyWithoutAction));
+        // Sentence facts cost a pass per segment: only when the substance
+        // test of apology-without-action is switched on.
+        let needs_sentences = rules.iter().any(|r| {
+            r.check == Some(Check::ApologyWithoutAction) && r.param_usize("substance_words", 0) > 0
+        });
         Ok(Engine {
             needs_notice,
             needs_sentences,
