@@ -12,15 +12,15 @@ const MAX_EXPANSION: usize = 256;
 fn literal_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
     // (text, is_prefix)
     match e {
-        Elem::Word(tests) => Some(
-            tests
-                .iter()
-                .map(|t| match t {
-                    WordTest::Exact(w) => (w.clone(), false),
-                    WordTest::Prefix(p) => (p.clone(), true),
-                })
-                .collect(),
-        ),
+        Elem::Word(tests) => tests
+            .iter()
+            .map(|t| match t {
+                WordTest::Exact(w) => Some((w.clone(), false)),
+                WordTest::Prefix(p) => Some((p.clone(), true)),
+                // A suffix is no literal start: another element anchors.
+                WordTest::Suffix(_) => None,
+            })
+            .collect(),
         Elem::Group(alts) => {
             let mut out = Vec::new();
             for alt in alts {

@@ -460,6 +460,21 @@ impl Engine {
         }) {
             return true;
         }
+        // The sentence before and the two after, not the match's own (the door
+        // held open right after a closure); each (guard, sentence) scanned once.
+        if !rule.unless_nearby.is_empty() {
+            let s = sentence_index as usize;
+            let near = s.saturating_sub(1)..(s + 3).min(toks.sentences.len());
+            if rule.unless_nearby.iter().any(|p| {
+                near.clone().filter(|&j| j != s).any(|j| {
+                    *sentence_guards
+                        .entry((p as *const Pattern as usize, j as u32))
+                        .or_insert_with(|| matcher::any_in(toks, p, toks.sentences[j].clone()))
+                })
+            }) {
+                return true;
+            }
+        }
         // Clause functions (document-level `notification` is judged in `finish`).
         let sentence_level =
             |fs: &[clause::Function]| fs.iter().any(|f| *f != clause::Function::Notification);

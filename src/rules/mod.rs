@@ -65,6 +65,9 @@ pub struct Rule {
     pub patterns: Vec<Pattern>,
     pub unless: Vec<Pattern>,
     pub unless_sentence: Vec<Pattern>,
+    /// Guards looked for in the sentence before and the two after the match
+    /// (same segment): "I'm closing this. Reply here and it reopens."
+    pub unless_nearby: Vec<Pattern>,
     /// Clause functions where the rule does not apply (`not_in`).
     pub not_in: Vec<crate::engine::clause::Function>,
     /// Clause functions the match must be in (`only_in`), when non-empty.
@@ -204,6 +207,8 @@ struct RuleToml {
     unless: Vec<Spanned<String>>,
     #[serde(default)]
     unless_sentence: Vec<Spanned<String>>,
+    #[serde(default)]
+    unless_nearby: Vec<Spanned<String>>,
     #[serde(default)]
     not_in: Vec<Spanned<String>>,
     #[serde(default)]
@@ -415,6 +420,7 @@ fn build_rules(
         let patterns = parse_all(&r.patterns)?;
         let unless = parse_all(&r.unless)?;
         let unless_sentence = parse_all(&r.unless_sentence)?;
+        let unless_nearby = parse_all(&r.unless_nearby)?;
         let functions = |list: &[Spanned<String>]| -> Result<Vec<_>, PackError> {
             use crate::engine::clause::Function;
             list.iter()
@@ -505,6 +511,7 @@ fn build_rules(
             patterns,
             unless,
             unless_sentence,
+            unless_nearby,
             not_in,
             only_in,
             fixes: r.fix,

@@ -8,6 +8,8 @@ use std::fmt;
 pub enum WordTest {
     Exact(String),
     Prefix(String),
+    /// `*ed`: a word of at least two more letters ending so ("refunded").
+    Suffix(String),
 }
 
 impl WordTest {
@@ -15,6 +17,7 @@ impl WordTest {
         match self {
             WordTest::Exact(w) => w == word,
             WordTest::Prefix(p) => word.starts_with(p.as_str()),
+            WordTest::Suffix(x) => word.len() >= x.len() + 2 && word.ends_with(x.as_str()),
         }
     }
 }
@@ -156,6 +159,14 @@ fn word_tests(spec: &str, pattern: &str) -> Result<Vec<WordTest>, PatternError> 
                 });
             }
             out.push(WordTest::Prefix(norm_word(p)));
+        } else if let Some(x) = alt.strip_prefix('*').filter(|x| !x.is_empty()) {
+            if !x.chars().all(|c| c.is_alphanumeric() || c == '\'') {
+                return Err(PatternError {
+                    pattern: pattern.into(),
+                    message: format!("{alt:?}: a `*` suffix test takes letters after the `*`"),
+                });
+            }
+            out.push(WordTest::Suffix(norm_word(x)));
         } else {
             if !alt
                 .chars()
@@ -290,6 +301,9 @@ fn split_alternatives(s: &str) -> Vec<String> {
 /// Expands contractions in a pattern word the same way the tokenizer does, so
 /// a pattern may be written "didn't" as well as "did not".
 fn expand_item(item: &str) -> Vec<String> {
+    if let Some(split) = split_hyphenated(item) {
+        return split;
+    }
     let w = norm_word(item);
     if item.contains('|') || item.starts_with(['{', '(']) || !w.contains('\'') {
         return vec![item.to_string()];
@@ -297,6 +311,48 @@ fn expand_item(item: &str) -> Vec<String> {
     crate::engine::tokenize::expand_contraction(&w)
         .map(|(a, b)| vec![a.to_string(), b.to_string()])
         .unwrap_or_else(|| vec![item.to_string()])
+}
+
+/// The tokenizer ends a word at a hyphen ("auto-close" is "auto", "close"),
+/// so a hyphenated pattern word becomes the same words in sequence; in a bare
+/// alternation or before `?` the words are grouped: `a|no-brainer` is
+/// `(a|no brainer)`, `follow-up?` is `(follow up)?`.
+fn split_hyphenated(item: &str) -> Option<Vec<String>> {
+    let is_part = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '.' | '&'))
+    };
+    let hyphenated = |w: &str| w.contains('-') && w.split('-').all(is_part);
+    if item.starts_with(['(', '{', '@', '~']) {
+        return None;
+    }
+    let (body, optional) = match item.strip_suffix('?') {
+        Some(b) => (b, true),
+        None => (item, false),
+    };
+    let alts: Vec<&str> = body.split('|').collect();
+    if !alts.iter().any(|a| hyphenated(a)) {
+        return None;
+    }
+    let spaced: Vec<String> = alts
+        .iter()
+        .map(|a| {
+            if hyphenated(a) {
+                a.replace('-', " ")
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    if alts.len() == 1 && !optional {
+        return Some(spaced[0].split(' ').map(str::to_string).collect());
+    }
+    Some(vec![format!(
+        "({}){}",
+        spaced.join("|"),
+        if optional { "?" } else { "" }
+    )])
 }
 
 fn parse_seq(s: &str, pattern: &str) -> Result<Vec<Elem>, PatternError> {
@@ -460,5 +516,49 @@ mod tests {
         assert!(parse("a {..0}").unwrap_err().message.contains("gap"));
         assert!(parse("a ^").unwrap_err().message.contains("first"));
         assert!(parse("a|").unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn hyphenated_pattern_words_match_as_the_tokenizer_splits_them() {
+        let w = |x: &str| Elem::Word(vec![WordTest::Exact(x.into())]);
+        assert_eq!(
+            parse("a no-brainer").unwrap().elems,
+            vec![w("a"), w("no"), w("brainer")]
+        );
+        assert_eq!(
+            parse("easy|no-brainer").unwrap().elems,
+            vec![Elem::Group(vec![
+                vec![w("easy")],
+                vec![w("no"), w("brainer")]
+            ])]
+        );
+        assert_eq!(
+            parse("follow-up?").unwrap().elems,
+            vec![Elem::Optional(Box::new(Elem::Group(vec![vec![
+                w("follow"),
+                w("up")
+            ]])))]
+        );
+        assert_eq!(
+            parse("(auto-close|close)").unwrap().elems,
+            vec![Elem::Group(vec![
+                vec![w("auto"), w("close")],
+                vec![w("close")]
+            ])]
+        );
+        assert!(WordTest::Suffix("ed".into()).matches("refunded"));
+        assert!(
+            !WordTest::Suffix("ed".into()).matches("red"),
+            "a stem of two letters at least"
+        );
+        assert_eq!(
+            parse("i *ed|sent").unwrap().elems[1],
+            Elem::Word(vec![
+                WordTest::Suffix("ed".into()),
+                WordTest::Exact("sent".into())
+            ])
+        );
+        // A lone dash stays punctuation-free input for the matcher's own rules.
+        assert!(parse("thanks - the team").is_ok());
     }
 }
