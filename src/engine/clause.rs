@@ -183,7 +183,12 @@ pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
     {
         f.insert(Function::Question);
     }
-    if any_in(toks, &c.conditional, lo..hi).is_some()
+    // Cues are looked for around the match, never inside it: the matched
+    // words ("unable to change", "can not") are the rule's own.
+    let around = |pats: &[Pattern]| {
+        any_in(toks, pats, lo..span.start).is_some() || any_in(toks, pats, span.end..hi).is_some()
+    };
+    if around(&c.conditional)
         || any_in(
             toks,
             &c.hypothetical_start,
@@ -193,7 +198,7 @@ pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
     {
         f.insert(Function::Conditional);
     }
-    if any_in(toks, &c.requirement, lo..hi).is_some() {
+    if around(&c.requirement) {
         f.insert(Function::Requirement);
     }
     if any_in(toks, &c.reported, lo..span.start).is_some() {
@@ -202,7 +207,7 @@ pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
     if any_in(
         toks,
         &c.negator,
-        span.start.saturating_sub(3).max(sentence.start)..span.end,
+        span.start.saturating_sub(3).max(sentence.start)..span.start,
     )
     .is_some()
     {
@@ -250,5 +255,17 @@ mod tests {
         assert!(at("You said that it was broken.", "broken").contains(Function::Reported));
         assert!(at("You don't need to do anything.", "need").contains(Function::Negated));
         assert!(at("Click Save and you're done.", "done").contains(Function::Instruction));
+    }
+
+    #[test]
+    fn cues_inside_the_match_are_the_rules_own_words() {
+        let t = tokenize("We are unable to change the date.");
+        let f = functions_at(&t, 2..5); // "unable to change"
+        assert!(!f.contains(Function::Requirement));
+        let t = tokenize("We can't refund it.");
+        let f = functions_at(&t, 1..4); // "can not refund"
+        assert!(!f.contains(Function::Negated));
+        let t = tokenize("It is not that we can't refund it.");
+        assert!(functions_at(&t, 5..8).contains(Function::Negated));
     }
 }

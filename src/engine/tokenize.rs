@@ -61,6 +61,20 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
 }
 
+/// Titles whose full stop does not end a sentence ("Dear Mr. Smith").
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "prof", "messrs", "mme", "mlle",
+];
+
+/// Whether the `.` at byte `at` closes a title written just before it.
+fn after_title(out: &Tokens, at: usize) -> bool {
+    out.tokens.last().is_some_and(|t| {
+        matches!(t.kind, TokenKind::Word)
+            && t.span.end == at
+            && TITLES.contains(&&out.norm[t.norm.clone()])
+    })
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -217,7 +231,7 @@ pub fn tokenize(text: &str) -> Tokens {
                         || next.is_none_or(|n| {
                             n.is_ascii_whitespace()
                                 || matches!(n, b'"' | b')' | b'\'' | b'*' | b'_')
-                        });
+                        }) && !after_title(&out, i);
                     if is_end {
                         // Collapse runs like "!!" or "?!" into one token spanning them.
                         let mut j = i + 1;
@@ -469,6 +483,12 @@ mod tests {
         assert_eq!(last.kind, TokenKind::End('!'));
         assert_eq!(t.norm_of(t.tokens.len() - 1), "!!");
         assert!(norms(&t).contains(&"v1.2") || norms(&t).contains(&"v1"));
+    }
+
+    #[test]
+    fn a_title_full_stop_does_not_end_the_sentence() {
+        let t = tokenize("Dear Mr. Smith, thanks. Dr. Ng agrees.");
+        assert_eq!(t.sentences.len(), 2);
     }
 
     #[test]
