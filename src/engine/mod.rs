@@ -556,6 +556,8 @@ impl Engine {
                 }
             }
         }
+        let mut parts = parts;
+        self.hold_door_across_segments(doc, &mut parts);
         for p in parts {
             findings.extend(p.findings);
             hits.extend(p.hits);
@@ -610,6 +612,72 @@ impl Engine {
                 .then_with(|| a.rule.cmp(&b.rule))
         });
         findings
+    }
+}
+
+impl Engine {
+    /// `unless_nearby` across a block boundary: the guard may open the next
+    /// block ("Closing this." / new paragraph "Reply here and it reopens.")
+    /// or end the previous one, when the two blocks are close in the source.
+    /// Tokenizes a neighbour only when a finding of such a rule needs it.
+    fn hold_door_across_segments(&self, doc: &SourceDoc, parts: &mut [SegmentLint]) {
+        const MAX_GAP: usize = 400;
+        let span = |i: usize| {
+            let seg = &doc.segments[i];
+            seg.to_source(0..seg.text.len()).0
+        };
+        let mut tokens: HashMap<usize, tokenize::Tokens> = HashMap::new();
+        for i in 0..parts.len().min(doc.segments.len()) {
+            if parts[i].findings.is_empty() {
+                continue;
+            }
+            let mut drop: Vec<bool> = Vec::new();
+            for f in &parts[i].findings {
+                let guards = match self.rule(&f.rule) {
+                    Some(r) if !r.unless_nearby.is_empty() => &r.unless_nearby,
+                    _ => {
+                        drop.push(false);
+                        continue;
+                    }
+                };
+                let here = span(i);
+                let mut held = false;
+                for (j, first) in [(i + 1, true), (i.wrapping_sub(1), false)] {
+                    if j >= doc.segments.len() || held {
+                        continue;
+                    }
+                    let there = span(j);
+                    let gap = if first {
+                        there.start.saturating_sub(here.end)
+                    } else {
+                        here.start.saturating_sub(there.end)
+                    };
+                    if gap > MAX_GAP {
+                        continue;
+                    }
+                    let toks = tokens
+                        .entry(j)
+                        .or_insert_with(|| tokenize::tokenize(&doc.segments[j].text));
+                    let n = toks.sentences.len();
+                    let sentences = if first {
+                        0..n.min(2)
+                    } else {
+                        n.saturating_sub(1)..n
+                    };
+                    held = sentences.into_iter().any(|k| {
+                        guards
+                            .iter()
+                            .any(|p| matcher::any_in(toks, p, toks.sentences[k].clone()))
+                    });
+                }
+                drop.push(held);
+            }
+            let mut k = 0;
+            parts[i].findings.retain(|_| {
+                k += 1;
+                !drop[k - 1]
+            });
+        }
     }
 }
 
