@@ -4,7 +4,9 @@
 //! 2,000 in all) with the server's peak RSS, initialize → first diagnostics,
 //! RSS with 100 open documents, and RSS over open/close cycles of 1,000
 //! documents of 5 KB. Run with `cargo bench --bench lsp`; texts come from the shared
-//! corpus (`../shared/corpus`) when present.
+//! corpus (`../shared/corpus`) when present. Name parts to run only those:
+//! `cargo bench --bench lsp -- init rss cycles` (parts: init, edits, rss,
+//! cycles).
 
 #[path = "../tests/lsp_client/mod.rs"]
 mod lsp_client;
@@ -143,6 +145,16 @@ fn status_kib(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
+/// Whether the part `name` runs: every part when none is named.
+fn part(name: &str) -> bool {
+    const PARTS: &[&str] = &["init", "edits", "rss", "cycles"];
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| PARTS.contains(&a.as_str()))
+        .collect();
+    named.is_empty() || named.iter().any(|a| a == name)
+}
+
 fn main() {
     let ws = tempfile::tempdir().unwrap();
     let root = ws.path();
@@ -175,7 +187,22 @@ fn main() {
         }
     );
 
-    // initialize → first diagnostics (fresh process each time).
+    if part("init") {
+        init_latency(root, &reply);
+    }
+    if part("edits") {
+        edits(root, &reply, &article, &noisy, &dense);
+    }
+    if part("rss") {
+        open_documents_rss(root, &article);
+    }
+    if part("cycles") {
+        open_close_cycles(root, &article);
+    }
+}
+
+/// initialize → first diagnostics (fresh process each time).
+fn init_latency(root: &Path, reply: &str) {
     let mut init = Vec::new();
     let mut spawn_to_diag = Vec::new();
     for _ in 0..15 {
@@ -184,7 +211,7 @@ fn main() {
         let t0 = Instant::now();
         c.initialize_with_root(full_caps(false), root);
         let uri = lsp_client::file_uri(&root.join("reply.md"));
-        c.open(&uri, "markdown", 1, &reply);
+        c.open(&uri, "markdown", 1, reply);
         c.diagnostics(&uri, 1);
         let arrived = c.last_arrival.unwrap_or_else(Instant::now);
         init.push(arrived - t0);
@@ -199,20 +226,22 @@ fn main() {
         ms(percentile(&init, 0.99)),
         ms(percentile(&spawn_to_diag, 0.5))
     );
+}
 
+fn edits(root: &Path, reply: &str, article: &str, noisy: &str, dense: &str) {
     for (label, name, text, edits) in [
-        ("5 KB reply", "reply.md", &reply, 400),
-        ("1 MB article", "kb/article.md", &article, 200),
+        ("5 KB reply", "reply.md", reply, 400),
+        ("1 MB article", "kb/article.md", article, 200),
         (
             "1 MB article, a finding every paragraph",
             "kb/noisy.md",
-            &noisy,
+            noisy,
             100,
         ),
         (
             "1 MB article, dense (a finding every few lines)",
             "kb/dense.md",
-            &dense,
+            dense,
             200,
         ),
     ] {
@@ -226,8 +255,10 @@ fn main() {
             peak as f64 / 1024.0
         );
     }
+}
 
-    // RSS with 100 open documents of about 5 KB (corpus articles, cut).
+/// RSS with 100 open documents of about 5 KB (corpus articles, cut).
+fn open_documents_rss(root: &Path, article: &str) {
     let mut c = Client::spawn();
     c.timeout = Duration::from_secs(120);
     c.initialize_with_root(full_caps(false), root);
@@ -261,8 +292,6 @@ fn main() {
         before as f64 / 1024.0
     );
     let _ = c.request("shutdown", Value::Null);
-
-    open_close_cycles(root, &article);
 }
 
 /// A KB article of about `size` bytes with `findings` findings spread evenly:

@@ -1,5 +1,9 @@
 //! Compiles every pattern's anchor (its most selective run of literal words)
-//! into one Aho-Corasick automaton over the normalised token text.
+//! into one Aho-Corasick automaton over the normalised token text, with a
+//! gate for patterns whose anchor is made of common words: the pattern's
+//! rarest other mandatory literal, which must occur in the same segment
+//! before an anchor hit is verified (a necessary condition of any match, so
+//! gating never changes a finding; it only skips verifications that fail).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -54,6 +58,89 @@ fn literal_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
     }
 }
 
+/// What anchor choice needs of an element's literal forms, computed without
+/// building them: (least selectivity of a form, number of forms, whether a
+/// form is a prefix). `None` exactly when [`literal_forms`] is `None`.
+fn literal_stats(e: &Elem) -> Option<(usize, usize, bool)> {
+    literal_stats_by(e, &selectivity)
+}
+
+/// [`literal_stats`] with any additive per-form score (`score` of a phrase is
+/// the sum of its words' scores).
+fn literal_stats_by(e: &Elem, score: &dyn Fn(&str) -> usize) -> Option<(usize, usize, bool)> {
+    match e {
+        Elem::Word(tests) => Some(tests_stats(tests, score)),
+        Elem::Group(alts) => {
+            let (mut min, mut total, mut prefix) = (usize::MAX, 0usize, false);
+            for alt in alts {
+                // An empty alternative stands for the empty form.
+                let (mut sel, mut count, mut ends_prefix): (usize, usize, bool) = if alt.is_empty()
+                {
+                    (score(""), 1, false)
+                } else {
+                    (0, 1, false)
+                };
+                for (k, e) in alt.iter().enumerate() {
+                    let (s, n, p) = literal_stats_by(e, score)?;
+                    if k > 0 && ends_prefix {
+                        return None;
+                    }
+                    count = count.saturating_mul(n);
+                    if count > MAX_EXPANSION {
+                        return None;
+                    }
+                    sel += s;
+                    ends_prefix = p;
+                }
+                min = min.min(sel);
+                total += count;
+                prefix |= ends_prefix;
+            }
+            Some((if total == 0 { 0 } else { min }, total, prefix))
+        }
+        _ => None,
+    }
+}
+
+fn tests_stats(tests: &[WordTest], score: &dyn Fn(&str) -> usize) -> (usize, usize, bool) {
+    (
+        tests
+            .iter()
+            .map(|t| match t {
+                WordTest::Exact(w) | WordTest::Prefix(w) => score(w),
+            })
+            .min()
+            .unwrap_or(0),
+        tests.len(),
+        tests.iter().any(|t| matches!(t, WordTest::Prefix(_))),
+    )
+}
+
+/// How rarely a gate element occurs (as [`rarity_of`] its [`gate_forms`]) and
+/// how many forms it has, without building them.
+fn gate_stats(e: &Elem) -> Option<(usize, usize)> {
+    let (least, n, _) = match e {
+        Elem::Capture {
+            only: Some(tests), ..
+        } => tests_stats(tests, &rarity),
+        _ => literal_stats_by(e, &rarity)?,
+    };
+    Some((least.saturating_sub(n.max(1).ilog2() as usize), n))
+}
+
+/// 0 for a [`COMMON`] word, 1 for a [`FREQUENT`] one, 2 for any other.
+fn tier(w: &str) -> u8 {
+    static TIERS: std::sync::OnceLock<std::collections::HashMap<&'static str, u8>> =
+        std::sync::OnceLock::new();
+    let tiers = TIERS.get_or_init(|| {
+        let mut m: std::collections::HashMap<&'static str, u8> =
+            FREQUENT.iter().map(|w| (*w, 1)).collect();
+        m.extend(COMMON.iter().map(|w| (*w, 0)));
+        m
+    });
+    tiers.get(w).copied().unwrap_or(2)
+}
+
 /// Words so common that an anchor made of them alone would wake the
 /// verifier on most sentences.
 const COMMON: &[&str] = &[
@@ -69,16 +156,80 @@ const COMMON: &[&str] = &[
 /// longer words more. Words of an alternative phrase add up.
 fn selectivity(form: &str) -> usize {
     form.split(' ')
-        .map(|w| if COMMON.contains(&w) { 1 } else { w.len() + 2 })
+        .map(|w| if tier(w) == 0 { 1 } else { w.len() + 2 })
         .sum()
 }
 
+/// Frequent words of support replies and help articles beyond [`COMMON`]:
+/// an anchor or gate of these alone still occurs in most paragraphs.
+#[rustfmt::skip]
+const FREQUENT: &[&str] = &[
+    "please", "help", "thank", "thanks", "get", "got", "need", "know", "just", "like", "make",
+    "time", "go", "going", "see", "use", "want", "let", "take", "now", "here", "very", "sorry",
+    "account", "team", "support", "issue", "order", "email", "contact", "customer", "only", "some",
+    "other", "new", "way", "work", "back", "even", "because", "after", "before", "over", "again",
+    "each", "same", "well", "much", "many", "most", "such", "still", "sure", "since", "where",
+    "why", "its", "s", "t", "sign", "click", "select", "open", "settings", "page", "app", "set",
+    "change", "check", "find", "follow", "following", "using", "used", "able", "must", "might",
+    "both", "every", "first", "last", "next", "through", "until", "while", "without", "within",
+    "under", "between", "during", "per", "via", "own", "yourself", "something", "anything",
+    "everything", "nothing", "really", "too", "say", "said", "tell", "told", "look", "ask",
+    "asked", "try", "keep", "give", "put", "come", "right", "good", "great", "happy", "glad",
+    "day", "days", "today", "soon", "yet", "ever", "never", "always", "already", "however", "hi",
+    "hello", "dear", "regards", "best",
+];
+
+/// How rare a form is, for choosing gates (higher is rarer): common words
+/// count 1, frequent ones 3, any other word 6 and more with its length;
+/// words of a phrase add up.
+fn rarity(form: &str) -> usize {
+    form.split(' ')
+        .map(|w| match tier(w) {
+            0 => 1,
+            1 => 3,
+            _ => 6 + w.len().min(12) / 3,
+        })
+        .sum()
+}
+
+/// How rarely a set of forms occurs: its least rare form, less a point per
+/// doubling of the alternatives.
+fn rarity_of(forms: &[(String, bool)]) -> usize {
+    let least = forms.iter().map(|(f, _)| rarity(f)).min().unwrap_or(0);
+    least.saturating_sub(forms.len().max(1).ilog2() as usize)
+}
+
+/// Anchors this rare or rarer take no gate.
+const RARE_ENOUGH: usize = 6;
+
 /// One anchor of a pattern: the text searched for and the index of the
-/// pattern element its first word stands for.
+/// pattern element its first word stands for. A gate (`gate: true`) is
+/// searched for but never verified at: the pattern's anchor hits are
+/// verified only in segments where one of its gate texts occurs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchor {
     pub text: String,
     pub elem: usize,
+    pub gate: bool,
+}
+
+/// The literal forms a mandatory element must take in any match, for gating:
+/// plain words and groups (as for anchors) and constrained captures.
+fn gate_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
+    match e {
+        Elem::Capture {
+            only: Some(tests), ..
+        } => literal_forms(&Elem::Word(tests.clone())),
+        _ => literal_forms(e),
+    }
+}
+
+fn anchor_text(s: &str, prefix: bool) -> String {
+    if prefix {
+        format!(" {s}")
+    } else {
+        format!(" {s} ")
+    }
 }
 
 /// Longest run of pattern elements one anchor spans: longer runs add
@@ -89,20 +240,8 @@ const MAX_ANCHOR_ELEMS: usize = 32;
 /// Chooses the anchors of a pattern: the run of consecutive mandatory
 /// literal elements whose shortest expansion is longest.
 pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
-    // Each element's literal forms and their scores, computed once.
-    let forms_of: Vec<Option<Vec<(String, bool)>>> = elems.iter().map(literal_forms).collect();
-    let scored: Vec<Option<(usize, usize, bool)>> = forms_of
-        .iter()
-        .map(|forms| {
-            forms.as_ref().map(|forms| {
-                (
-                    forms.iter().map(|(f, _)| selectivity(f)).min().unwrap_or(0),
-                    forms.len(),
-                    forms.iter().any(|(_, p)| *p),
-                )
-            })
-        })
-        .collect();
+    // Each element's scores, computed once (forms are built for the winner).
+    let scored: Vec<Option<(usize, usize, bool)>> = elems.iter().map(literal_stats).collect();
     let mut best: Option<(usize, usize, usize)> = None;
     for i in 0..elems.len() {
         // Grow a run from i, scoring it by its shortest expansion and how many
@@ -134,37 +273,57 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
     })?;
     // Expand the best run into its anchor texts.
     let mut acc: Vec<(String, bool)> = vec![(String::new(), false)];
-    for forms in forms_of[i..j].iter().flatten() {
+    for forms in elems[i..j].iter().filter_map(literal_forms) {
         acc = acc
             .iter()
             .flat_map(|(a, _)| {
-                forms.iter().map(move |(f, p)| {
-                    (
-                        if a.is_empty() {
-                            f.clone()
-                        } else {
-                            format!("{a} {f}")
-                        },
-                        *p,
-                    )
-                })
+                forms
+                    .clone()
+                    .into_iter()
+                    .map(move |(f, p)| (if a.is_empty() { f } else { format!("{a} {f}") }, p))
             })
             .collect();
     }
-    Ok(acc
-        .into_iter()
+    let mut out: Vec<Anchor> = acc
+        .iter()
         .map(|(s, p)| Anchor {
-            text: if p { format!(" {s}") } else { format!(" {s} ") },
+            text: anchor_text(s, *p),
             elem: i,
+            gate: false,
         })
-        .collect())
+        .collect();
+    // A common-word anchor gets a gate: the rarest mandatory literal element
+    // outside it, when that is clearly rarer.
+    let strength = rarity_of(&acc);
+    if strength < RARE_ENOUGH {
+        let gate = elems
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| !(i..j).contains(k))
+            .filter_map(|(k, e)| Some((k, gate_stats(e)?)))
+            .filter(|(_, (r, n))| (1..=MAX_EXPANSION).contains(n) && *r >= strength + 2)
+            .max_by_key(|(k, (r, _))| (*r, std::cmp::Reverse(*k)));
+        if let Some((k, forms)) = gate.and_then(|(k, _)| Some((k, gate_forms(&elems[k])?))) {
+            out.extend(forms.iter().map(|(s, p)| Anchor {
+                text: anchor_text(s, *p),
+                elem: k,
+                gate: true,
+            }));
+        }
+    }
+    Ok(out)
 }
 
-/// The automaton: anchor texts → (pattern id, anchor element).
+/// The automaton: anchor texts → (pattern id, anchor element), and gate
+/// texts → the patterns they open.
 pub struct Automaton {
     ac: AhoCorasick,
     /// For each automaton pattern, the owners (pattern index, element index).
     owners: Vec<Vec<(u32, u32)>>,
+    /// For each automaton pattern, the patterns it is a gate of.
+    gates: Vec<Vec<u32>>,
+    /// Per pattern index: whether its anchor hits need a gate hit.
+    gated: Vec<bool>,
 }
 
 impl std::fmt::Debug for Automaton {
@@ -176,17 +335,28 @@ impl std::fmt::Debug for Automaton {
 impl Automaton {
     /// Builds the automaton from (pattern index, anchors) pairs.
     pub fn build(anchors: &[(u32, Vec<Anchor>)]) -> Automaton {
-        let mut texts: Vec<String> = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        let mut gates: Vec<Vec<u32>> = Vec::new();
+        let mut gated = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (pat, list) in anchors {
             for a in list {
-                let k = *index.entry(a.text.clone()).or_insert_with(|| {
-                    texts.push(a.text.clone());
+                let k = *index.entry(a.text.as_str()).or_insert_with(|| {
+                    texts.push(a.text.as_str());
                     owners.push(Vec::new());
+                    gates.push(Vec::new());
                     texts.len() - 1
                 });
-                if !owners[k].contains(&(*pat, a.elem as u32)) {
+                if a.gate {
+                    if gated.len() <= *pat as usize {
+                        gated.resize(*pat as usize + 1, false);
+                    }
+                    gated[*pat as usize] = true;
+                    if !gates[k].contains(pat) {
+                        gates[k].push(*pat);
+                    }
+                } else if !owners[k].contains(&(*pat, a.elem as u32)) {
                     owners[k].push((*pat, a.elem as u32));
                 }
             }
@@ -196,16 +366,52 @@ impl Automaton {
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&texts)
             .expect("anchor automaton builds");
-        Automaton { ac, owners }
+        Automaton {
+            ac,
+            owners,
+            gates,
+            gated,
+        }
     }
 
-    /// Every (pattern, element, norm offset of the anchor's first word).
+    /// Every (pattern, element, norm offset of the anchor's first word), in
+    /// text order; a gated pattern's only when one of its gates occurs in
+    /// `norm`.
     pub fn candidates(&self, norm: &str, mut f: impl FnMut(u32, u32, usize)) {
+        if self.gated.is_empty() {
+            for m in self.ac.find_overlapping_iter(norm) {
+                for &(pat, elem) in &self.owners[m.pattern().as_usize()] {
+                    f(pat, elem, m.start() + 1);
+                }
+            }
+            return;
+        }
+        let mut open = vec![0u64; self.gated.len().div_ceil(64)];
+        let mut hits: Vec<(u32, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(norm) {
-            for &(pat, elem) in &self.owners[m.pattern().as_usize()] {
-                f(pat, elem, m.start() + 1);
+            let k = m.pattern().as_usize();
+            for &p in &self.gates[k] {
+                open[p as usize / 64] |= 1 << (p % 64);
+            }
+            if !self.owners[k].is_empty() {
+                hits.push((k as u32, m.start()));
             }
         }
+        for (k, start) in hits {
+            for &(pat, elem) in &self.owners[k as usize] {
+                let p = pat as usize;
+                if !self.gated.get(p).copied().unwrap_or(false)
+                    || open[p / 64] & (1 << (p % 64)) != 0
+                {
+                    f(pat, elem, start + 1);
+                }
+            }
+        }
+    }
+
+    /// How many patterns have a gate.
+    pub fn gated_patterns(&self) -> usize {
+        self.gated.iter().filter(|g| **g).count()
     }
 }
 
@@ -229,6 +435,112 @@ mod tests {
     fn prefix_words_anchor_without_trailing_space() {
         let a = anchors_for(&parse("{x} apologi*").unwrap().elems).unwrap();
         assert_eq!(a[0].text, " apologi");
+    }
+
+    #[test]
+    fn element_stats_agree_with_the_forms_they_summarise() {
+        let rules = crate::rules::default_rules().unwrap();
+        let mut seen = 0;
+        for p in rules.iter().flat_map(|r| r.patterns.iter()) {
+            for e in &p.elems {
+                let want = literal_forms(e).map(|forms| {
+                    (
+                        forms.iter().map(|(f, _)| selectivity(f)).min().unwrap_or(0),
+                        forms.len(),
+                        forms.iter().any(|(_, p)| *p),
+                    )
+                });
+                assert_eq!(literal_stats(e), want, "{:?} in {}", e, p.source);
+                let gate = gate_forms(e).map(|f| (rarity_of(&f), f.len()));
+                assert_eq!(gate_stats(e), gate, "{:?} in {}", e, p.source);
+                seen += want.is_some() as usize;
+            }
+        }
+        assert!(seen > 1000, "{seen}");
+    }
+
+    #[test]
+    fn a_common_word_anchor_is_gated_on_a_rarer_literal() {
+        let a = anchors_for(&parse("you did not {v:submit|upload} it").unwrap().elems).unwrap();
+        let (gates, anchors): (Vec<&Anchor>, Vec<&Anchor>) = a.iter().partition(|a| a.gate);
+        assert_eq!(anchors[0].text, " you did not ");
+        let mut texts: Vec<&str> = gates.iter().map(|g| g.text.as_str()).collect();
+        texts.sort();
+        assert_eq!(texts, vec![" submit ", " upload "]);
+        // A rare anchor needs no gate.
+        let rare = anchors_for(&parse("you failed to {x}").unwrap().elems).unwrap();
+        assert!(rare.iter().all(|a| !a.gate));
+        // Only patterns whose gate occurs in the text yield candidates.
+        let am = Automaton::build(&[(0, a.clone())]);
+        let hits = |text: &str| {
+            let toks = crate::engine::tokenize::tokenize(text);
+            let mut n = 0;
+            am.candidates(&toks.norm, |_, _, _| n += 1);
+            n
+        };
+        assert_eq!(hits("You did not upload it."), 1);
+        assert_eq!(hits("You did not know. Please upload it."), 1);
+        assert_eq!(hits("You did not know that."), 0);
+    }
+
+    /// Gating must never drop a candidate that verifies: every candidate the
+    /// gates skip, in every example of the default packs, has no match over
+    /// its anchor token at any start.
+    #[test]
+    fn gates_skip_only_candidates_that_cannot_match() {
+        let rules = crate::rules::default_rules().unwrap();
+        let pats: Vec<&crate::rules::Pattern> =
+            rules.iter().flat_map(|r| r.patterns.iter()).collect();
+        let anchors: Vec<(u32, Vec<Anchor>)> = pats
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as u32, anchors_for(&p.elems).unwrap()))
+            .collect();
+        let gated = Automaton::build(&anchors);
+        let plain: Vec<(u32, Vec<Anchor>)> = anchors
+            .iter()
+            .map(|(i, a)| (*i, a.iter().filter(|a| !a.gate).cloned().collect()))
+            .collect();
+        let plain = Automaton::build(&plain);
+        assert!(gated.gated_patterns() > 50, "{}", gated.gated_patterns());
+        let texts: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| {
+                r.bad
+                    .iter()
+                    .map(|b| b.text.as_str())
+                    .chain(r.good.iter().map(String::as_str))
+            })
+            .collect();
+        let (mut skipped, mut kept) = (0, 0);
+        for text in texts {
+            let toks = crate::engine::tokenize::tokenize(text);
+            let mut with = std::collections::HashSet::new();
+            gated.candidates(&toks.norm, |p, e, pos| {
+                with.insert((p, e, pos));
+            });
+            plain.candidates(&toks.norm, |p, e, pos| {
+                if with.contains(&(p, e, pos)) {
+                    kept += 1;
+                    return;
+                }
+                skipped += 1;
+                let t = toks.token_at_norm(pos).unwrap();
+                for s in 0..toks.tokens.len() {
+                    if let Some(m) = crate::engine::matcher::match_at(&toks, pats[p as usize], s) {
+                        assert!(
+                            !(m.tokens.start <= t && t < m.tokens.end),
+                            "gate dropped a match of {:?} in {text:?}",
+                            pats[p as usize].source
+                        );
+                    }
+                }
+            });
+        }
+        assert!(
+            skipped > 100 && kept > 100,
+            "{skipped} skipped, {kept} kept"
+        );
     }
 
     #[test]

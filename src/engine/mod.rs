@@ -29,9 +29,17 @@ pub enum Owner {
     Param(u32, u16),
 }
 
+/// Where a compiled pattern lives: a rule's `match` pattern stays in its
+/// rule (by index, not copied); a param list's pattern is held here.
+#[derive(Debug)]
+enum Source {
+    Match(u32),
+    Own(Pattern),
+}
+
 #[derive(Debug)]
 struct Compiled {
-    pattern: Pattern,
+    pattern: Source,
     owner: Owner,
     /// (min, max) tokens consumed by the elements before each element.
     prefix: Vec<(usize, usize)>,
@@ -145,28 +153,32 @@ impl Engine {
         }
         let mut compiled = Vec::new();
         let mut anchors = Vec::new();
-        let mut push =
-            |pattern: Pattern, owner: Owner, compiled: &mut Vec<Compiled>| -> Result<(), String> {
-                let a = automaton::anchors_for(&pattern.elems)?;
-                // Running sums: linear in the pattern's length.
-                let mut prefix = Vec::with_capacity(pattern.elems.len());
-                let mut acc = (0, 0);
-                for e in &pattern.elems {
-                    prefix.push(acc);
-                    let w = e.width();
-                    acc = (acc.0 + w.0, acc.1 + w.1);
-                }
-                anchors.push((compiled.len() as u32, a));
-                compiled.push(Compiled {
-                    pattern,
-                    owner,
-                    prefix,
-                });
-                Ok(())
-            };
+        let mut push = |pattern: &Pattern,
+                        source: Source,
+                        owner: Owner,
+                        compiled: &mut Vec<Compiled>|
+         -> Result<(), String> {
+            let a = automaton::anchors_for(&pattern.elems)?;
+            // Running sums: linear in the pattern's length.
+            let mut prefix = Vec::with_capacity(pattern.elems.len());
+            let mut acc = (0, 0);
+            for e in &pattern.elems {
+                prefix.push(acc);
+                let w = e.width();
+                acc = (acc.0 + w.0, acc.1 + w.1);
+            }
+            anchors.push((compiled.len() as u32, a));
+            compiled.push(Compiled {
+                pattern: source,
+                owner,
+                prefix,
+            });
+            Ok(())
+        };
         for (ri, r) in rules.iter().enumerate() {
-            for p in &r.patterns {
-                push(p.clone(), Owner::Rule(ri as u32), &mut compiled).map_err(|m| PackError {
+            for (pi, p) in r.patterns.iter().enumerate() {
+                let source = Source::Match(pi as u32);
+                push(p, source, Owner::Rule(ri as u32), &mut compiled).map_err(|m| PackError {
                     file: r.pack.to_string(),
                     line: 0,
                     column: 0,
@@ -182,14 +194,15 @@ impl Engine {
                             column: 0,
                             message: format!("rule {} params.{key}: {e}", r.id),
                         })?;
-                        push(p, Owner::Param(ri as u32, ki as u16), &mut compiled).map_err(
-                            |m| PackError {
+                        let owner = Owner::Param(ri as u32, ki as u16);
+                        push(&p.clone(), Source::Own(p), owner, &mut compiled).map_err(|m| {
+                            PackError {
                                 file: r.pack.to_string(),
                                 line: 0,
                                 column: 0,
                                 message: format!("rule {} params.{key} {s:?}: {m}", r.id),
-                            },
-                        )?;
+                            }
+                        })?;
                     }
                 }
             }
@@ -253,6 +266,16 @@ impl Engine {
             local_checks,
             document_checks,
         })
+    }
+
+    /// The pattern a compiled entry verifies.
+    fn pattern_of<'a>(&'a self, c: &'a Compiled) -> &'a Pattern {
+        match (&c.pattern, c.owner) {
+            (Source::Own(p), _) => p,
+            (Source::Match(pi), Owner::Rule(ri) | Owner::Param(ri, _)) => {
+                &self.rules[ri as usize].patterns[*pi as usize]
+            }
+        }
     }
 
     /// The embedded default packs, no overrides.
@@ -344,7 +367,7 @@ impl Engine {
             let first = t.saturating_sub(hi);
             let last = t.saturating_sub(lo);
             for s in first..=last {
-                if let Some(mt) = matcher::match_at(&toks, &c.pattern, s) {
+                if let Some(mt) = matcher::match_at(&toks, self.pattern_of(c), s) {
                     if mt.tokens.start <= t && t < mt.tokens.end {
                         raw.push((pat, mt));
                         break;

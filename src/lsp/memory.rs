@@ -1,7 +1,8 @@
 //! Giving memory back: after documents close, the allocator is asked to
 //! return freed pages to the system (glibc keeps them otherwise, so a server
 //! that once held 1,000 documents would keep their footprint). Debounced: one
-//! trim shortly after a burst of closes.
+//! trim shortly after a burst of closes; also once after the default packs
+//! compile (compiling frees far more than the engine keeps).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -137,6 +137,9 @@ impl Backend {
         let state = backend.state.clone();
         tokio::task::spawn_blocking(move || {
             state.workspace.default_linter();
+            // The compile's temporaries are freed; give their pages back
+            // (shortly, off the first lint's path).
+            state.trimmer.soon();
         });
         backend
     }
