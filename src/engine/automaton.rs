@@ -69,7 +69,7 @@ fn literal_stats(e: &Elem) -> Option<(usize, usize, bool)> {
 /// the sum of its words' scores).
 fn literal_stats_by(e: &Elem, score: &dyn Fn(&str) -> usize) -> Option<(usize, usize, bool)> {
     match e {
-        Elem::Word(tests) => Some(tests_stats(tests, score)),
+        Elem::Word(tests) => tests_stats(tests, score),
         Elem::Group(alts) => {
             let (mut min, mut total, mut prefix) = (usize::MAX, 0usize, false);
             for alt in alts {
@@ -102,18 +102,20 @@ fn literal_stats_by(e: &Elem, score: &dyn Fn(&str) -> usize) -> Option<(usize, u
     }
 }
 
-fn tests_stats(tests: &[WordTest], score: &dyn Fn(&str) -> usize) -> (usize, usize, bool) {
-    (
-        tests
-            .iter()
-            .map(|t| match t {
-                WordTest::Exact(w) | WordTest::Prefix(w) => score(w),
-            })
-            .min()
-            .unwrap_or(0),
+fn tests_stats(tests: &[WordTest], score: &dyn Fn(&str) -> usize) -> Option<(usize, usize, bool)> {
+    // A suffix test has no literal start (as in [`literal_forms`]).
+    let mut least = usize::MAX;
+    for t in tests {
+        match t {
+            WordTest::Exact(w) | WordTest::Prefix(w) => least = least.min(score(w)),
+            WordTest::Suffix(_) => return None,
+        }
+    }
+    Some((
+        if tests.is_empty() { 0 } else { least },
         tests.len(),
         tests.iter().any(|t| matches!(t, WordTest::Prefix(_))),
-    )
+    ))
 }
 
 /// How rarely a gate element occurs (as [`rarity_of`] its [`gate_forms`]) and
@@ -122,7 +124,7 @@ fn gate_stats(e: &Elem) -> Option<(usize, usize)> {
     let (least, n, _) = match e {
         Elem::Capture {
             only: Some(tests), ..
-        } => tests_stats(tests, &rarity),
+        } => tests_stats(tests, &rarity)?,
         _ => literal_stats_by(e, &rarity)?,
     };
     Some((least.saturating_sub(n.max(1).ilog2() as usize), n))
