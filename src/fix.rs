@@ -130,15 +130,7 @@ pub fn fix_until_stable(
     let mut applied = 0;
     // Fixes left out, by rule, matched text and replacement.
     let mut refused: HashSet<(String, String, String)> = HashSet::new();
-    let shape = |t: &str| {
-        let blocks = crate::source::structure::fingerprint(
-            t,
-            settings.format,
-            &settings.source,
-            crate::source::structure::Compare::Shape,
-        )?;
-        Ok::<_, crate::source::SourceError>((blocks, prose_controls(t, settings)?))
-    };
+    let shape = |t: &str| shape_of(t, settings);
     let mut findings = lint(&current)?;
     let mut current_shape = shape(&current);
     // How many fixes a try takes: halved while a set of fixes changes the
@@ -233,6 +225,108 @@ pub fn prose_controls(
 /// A control character other than a tab or line break (C0, DEL, C1).
 pub fn is_prose_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// What a fix must keep: the document's structure (see
+/// [`crate::source::structure::fingerprint`]) and its prose's control
+/// characters.
+type Shape = (Vec<String>, Vec<(char, usize)>);
+
+fn shape_of(
+    t: &str,
+    settings: &crate::lint::FileSettings,
+) -> Result<Shape, crate::source::SourceError> {
+    let blocks = crate::source::structure::fingerprint(
+        t,
+        settings.format,
+        &settings.source,
+        crate::source::structure::Compare::Shape,
+    )?;
+    Ok((blocks, prose_controls(t, settings)?))
+}
+
+/// Documents up to this size are linted whole to check one quick fix;
+/// larger plain-text and Markdown ones are checked on the blocks the fix
+/// touches (blocks lint alone as in the document).
+pub const QUICK_FIX_WHOLE_BYTES: usize = 64 * 1024;
+/// Larger documents of other formats (which cannot be cut) are not
+/// checked: one lint there costs more than a code action may take.
+pub const QUICK_FIX_MAX_BYTES: usize = 512 * 1024;
+
+/// Whether one quick fix (`edits`, the fix of the finding of `rule` at
+/// `range`), applied alone, passes the guards of [`fix_until_stable`]: it
+/// keeps the structure and the prose's control characters, brings no
+/// finding of another rule near it, and removes its own finding. The
+/// editor offers only such fixes, as `tactful fix` applies only such.
+/// `true` when it cannot be judged (the finding is not found again, or the
+/// document is too large to lint within a code action).
+pub fn quick_fix_is_sound(
+    linter: &crate::lint::Linter,
+    text: &str,
+    settings: &crate::lint::FileSettings,
+    rule: &str,
+    range: Range<usize>,
+    edits: &[Edit],
+) -> bool {
+    let (Some(lo), Some(hi)) = (
+        edits.iter().map(|e| e.range.start).min(),
+        edits.iter().map(|e| e.range.end).max(),
+    ) else {
+        return true;
+    };
+    let lo = lo.min(range.start);
+    let hi = hi.max(range.end);
+    if hi > text.len() {
+        return false;
+    }
+    let window = if text.len() <= QUICK_FIX_WHOLE_BYTES {
+        0..text.len()
+    } else if matches!(
+        settings.format,
+        crate::source::Format::Text | crate::source::Format::Markdown
+    ) {
+        let blocks = crate::incremental::split_blocks(text);
+        let first = blocks
+            .partition_point(|b| b.end <= lo)
+            .min(blocks.len() - 1);
+        let last = blocks.partition_point(|b| b.end < hi).min(blocks.len() - 1);
+        blocks[first].start..blocks[last].end
+    } else if text.len() <= QUICK_FIX_MAX_BYTES {
+        0..text.len()
+    } else {
+        return true;
+    };
+    let base = window.start;
+    let part = &text[window];
+    let shifted: Vec<Edit> = edits
+        .iter()
+        .map(|e| Edit {
+            range: e.range.start - base..e.range.end - base,
+            replacement: e.replacement.clone(),
+        })
+        .collect();
+    let range = range.start - base..range.end - base;
+    let Ok(before) = linter.lint(part, settings).map(|r| r.findings) else {
+        return true;
+    };
+    let Some(index) = before
+        .iter()
+        .position(|f| f.rule.as_ref() == rule && f.range == range)
+    else {
+        return true;
+    };
+    let chosen = resolve_edits(part, &shifted);
+    let next = splice(part, &chosen);
+    match (shape_of(part, settings), shape_of(&next, settings)) {
+        (Ok(a), Ok(b)) if a == b => {}
+        _ => return false,
+    }
+    let Ok(after) = linter.lint(&next, settings).map(|r| r.findings) else {
+        return false;
+    };
+    let picked = [(index, shifted)];
+    introduced_by(&before, &after, &picked, &chosen).is_empty()
+        && ineffective(part, &before, &after, &picked, &chosen).is_empty()
 }
 
 fn refusal_key(text: &str, f: &Finding) -> (String, String, String) {
@@ -690,6 +784,60 @@ fix = ["{w} it"]
         let text = r#"{"body": "Please just red it now."}"#;
         let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
         assert_eq!(fixed.text, r#"{"body": "Please red it now."}"#);
+    }
+
+    #[test]
+    fn a_single_quick_fix_that_brings_a_finding_of_another_rule_is_not_offered() {
+        let pack = r#"
+[[rule]]
+id = "passive-aggressive.per-my-last-email"
+category = "passive-aggressive"
+message = "m"
+why = "w"
+match = ["per my last email"]
+fix = [""]
+
+[[rule]]
+id = "no-ownership.passive-start"
+category = "no-ownership"
+message = "m"
+why = "w"
+match = ["^ the refund was processed"]
+"#;
+        let l = linter(pack);
+        let s = crate::lint::FileSettings::default();
+        let sound = |text: &str| {
+            let f = l.lint(text, &s).unwrap().findings;
+            let f = f
+                .iter()
+                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
+                .unwrap();
+            let fix = f.preferred_fix().unwrap();
+            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+        };
+        assert!(!sound("Per my last email, the refund was processed."));
+        assert!(sound("Per my last email, we sent the refund."));
+        // Large Markdown: checked on the blocks the fix touches.
+        let filler = "We sent the label today.\n\n".repeat(4000);
+        let s = crate::lint::FileSettings {
+            format: crate::source::Format::Markdown,
+            ..Default::default()
+        };
+        let sound = |text: &str| {
+            let f = l.lint(text, &s).unwrap().findings;
+            let f = f
+                .iter()
+                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
+                .unwrap();
+            let fix = f.preferred_fix().unwrap();
+            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+        };
+        let bad = format!("{filler}Per my last email, the refund was processed.\n\n{filler}");
+        assert!(bad.len() > QUICK_FIX_WHOLE_BYTES);
+        assert!(!sound(&bad));
+        assert!(sound(&format!(
+            "{filler}Per my last email, we sent it.\n\n{filler}"
+        )));
     }
 
     #[test]
