@@ -511,3 +511,73 @@ fn turn_off_rule_refuses_a_config_path_outside_the_workspace() {
     }
     c.shutdown();
 }
+
+#[test]
+fn a_quick_fix_that_would_bring_a_finding_of_another_rule_is_not_offered() {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("house.toml"),
+        r#"
+[[rule]]
+id = "house.per-my-last-email"
+category = "passive-aggressive"
+message = "m"
+why = "w"
+match = ["per my last email"]
+fix = [""]
+
+[[rule]]
+id = "house.passive-start"
+category = "no-ownership"
+message = "m"
+why = "w"
+match = ["^ the refund was processed"]
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("tactful.toml"),
+        "builtin = false\npacks = [\"house.toml\"]\n",
+    )
+    .unwrap();
+    let mut c = lsp_client::Client::spawn();
+    c.initialize_with_root(lsp_client::full_caps(false), ws.path());
+    // Removing the phrase would open the sentence with the passive start.
+    for (name, text, offered) in [
+        (
+            "a.txt",
+            "Per my last email, the refund was processed.\n",
+            false,
+        ),
+        ("b.txt", "Per my last email, we sent the refund.\n", true),
+    ] {
+        let uri = lsp_client::file_uri(&ws.path().join(name));
+        c.open(&uri, "plaintext", 1, text);
+        let diags: Vec<Value> = c
+            .diagnostics(&uri, 1)
+            .into_iter()
+            .filter(|d| d["code"] == "house.per-my-last-email")
+            .collect();
+        assert_eq!(diags.len(), 1, "{text}");
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+        );
+        let titles: Vec<&str> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        let fixes = titles
+            .iter()
+            .filter(|t| !t.starts_with("Disable ") && !t.starts_with("Turn off "))
+            .count();
+        assert_eq!(fixes > 0, offered, "{text}: {titles:?}");
+        assert!(
+            titles.iter().any(|t| t.starts_with("Turn off ")),
+            "{titles:?}"
+        );
+    }
+    c.shutdown();
+}
