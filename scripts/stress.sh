@@ -6,12 +6,16 @@
 # and the totals; exits 1 when any count is not zero.
 #   scripts/stress.sh                 (needs `cargo build --release`)
 # Env: TACTFUL_BIN (default target/release/tactful), STRESS_TIMEOUT (seconds, default 60),
-#      STRESS_SCALE (multiplies the input sizes, default 1).
+#      STRESS_SCALE (multiplies the input sizes, default 1), STRESS_SEED (random
+#      seed, default 10), STRESS_FIX_CASES (random `fix --write` documents, default
+#      120). A corruption names the folder that holds the case, to reproduce it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export TACTFUL_BIN=${TACTFUL_BIN:-$ROOT/target/release/tactful}
 export STRESS_TIMEOUT=${STRESS_TIMEOUT:-60}
 export STRESS_SCALE=${STRESS_SCALE:-1}
+export STRESS_SEED=${STRESS_SEED:-10}
+export STRESS_FIX_CASES=${STRESS_FIX_CASES:-120}
 [ -x "$TACTFUL_BIN" ] || { echo "no binary at $TACTFUL_BIN (cargo build --release)" >&2; exit 2; }
 exec python3 - <<'PY'
 import json, os, random, re, subprocess, sys, tempfile, time
@@ -19,7 +23,9 @@ import json, os, random, re, subprocess, sys, tempfile, time
 BIN = os.environ["TACTFUL_BIN"]
 TIMEOUT = float(os.environ["STRESS_TIMEOUT"])
 SCALE = float(os.environ["STRESS_SCALE"])
-rng = random.Random(10)
+SEED = int(os.environ["STRESS_SEED"])
+FIX_CASES = int(os.environ["STRESS_FIX_CASES"])
+rng = random.Random(SEED)
 counts = {"cases": 0, "crashes": 0, "hangs": 0, "corruptions": 0}
 slowest = (0.0, "")
 
@@ -38,6 +44,7 @@ def run(args, cwd, stdin=None):
     return p.returncode, p.stdout, p.stderr
 
 def case(name, args, cwd, stdin=None, verify=None):
+    """Runs one case in `cwd` and counts it."""
     counts["cases"] += 1
     r = run(args, cwd, stdin)
     if r is None:
@@ -53,7 +60,7 @@ def case(name, args, cwd, stdin=None, verify=None):
         why = verify(code, out, err)
         if why:
             counts["corruptions"] += 1
-            print(f"CORRUPT {name}: {why}")
+            print(f"CORRUPT {name}: {why} (in {cwd})")
 
 def project(pattern=None, pack_text=None):
     d = tempfile.mkdtemp(prefix="stress-")
@@ -137,7 +144,8 @@ case("binary pack", ["check", write(d, "t.txt", "Hi.\n")], d)
 d = tempfile.mkdtemp(prefix="stress-"); sub = os.path.join(d, "p"); os.mkdir(sub)
 write(d, "secret.toml", "TOKEN = hunter2 \"\n"); write(sub, "tactful.toml", 'packs = ["../secret.toml"]\n')
 case("relative pack outside the tree", ["check", write(sub, "t.txt", "Hi.\n")], sub,
-     verify=lambda c, o, e: "echoed file contents" if b"hunter2" in e else None)
+     verify=lambda c, o, e: "echoed file contents" if b"hunter2" in e else
+     (None if c == 2 and b"outside this project's tree" in e else "read a relative pack from outside the tree"))
 
 # ---- 5/6: long and dense inputs in every format ----
 unit = "unfortunately you simply need to restart the app and obviously we value your business, "
@@ -173,11 +181,22 @@ for i in range(10):
         case(f"control chars {i} {args[0]}", args, d,
              verify=lambda c, o, e: "raw control character in terminal output" if re.search(rb"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]|\xc2\x9b", o) else None)
 
+for i, ctl in enumerate(["\x1b[31m", "\x9b31m", "\x07", "\x1b]0;t\x07"]):
+    d = project(pack_text='[[rule]]\nid = "house.x"\ncategory = "minimizing"\nmessage = "m"\n'
+                          'why = "w"\nmatch = ["just {w} it"]\nfix = ["{w} it"]\n')
+    before = f"Please just {ctl}red it now. Please just {ctl} it.\n"
+    name = write(d, "t.txt", before)
+    def kept(c, o, e, d=d, name=name, before=before):
+        ctl = lambda t: [ch for ch in t if not ch.isprintable() and ch != "\n"]
+        after = open(os.path.join(d, name), encoding="utf-8", errors="replace").read()
+        return None if ctl(after) == ctl(before) else f"a fix dropped a control character: {after!r}"
+    case(f"control chars next to a capture {i}", ["fix", "--write", name], d, verify=kept)
+
 # ---- 7/8: fixes keep placeholders and structure; writes stay in the tree ----
 PH_RE = re.compile(r"\{\{\{.*?\}\}\}|\{\{.*?\}\}|\{%.*?%\}|%\{.*?\}")
 def placeholders(t):
     return sorted(PH_RE.findall(t))
-for i in range(120):
+for i in range(FIX_CASES):
     d = tempfile.mkdtemp(prefix="stress-")
     ext = ["txt", "md", "liquid", "json", "html"][i % 5]
     text = prose(rng.randrange(1, 12))
@@ -228,7 +247,7 @@ for i in range(10):
     cwd = tree if args[0] == "init" else root
     case(f"writes {i} {' '.join(args)}", args, cwd, verify=verify)
 
-print(f"\ncases {counts['cases']}, crashes {counts['crashes']}, hangs {counts['hangs']}, "
+print(f"\nseed {SEED}, {FIX_CASES} fix documents: cases {counts['cases']}, crashes {counts['crashes']}, hangs {counts['hangs']}, "
       f"corruptions {counts['corruptions']}; slowest {slowest[0]:.2f}s ({slowest[1][:60]})")
 sys.exit(1 if counts["crashes"] or counts["hangs"] or counts["corruptions"] else 0)
 PY

@@ -390,6 +390,33 @@ pub fn fix_all(
         .unwrap_or_default()
 }
 
+/// The quick fixes of `finding` (a finding of `text`) the editor offers:
+/// those that, applied alone, pass the guards of `tactful fix` (structure
+/// and control characters kept, no finding of another rule brought, their
+/// own finding removed; see [`crate::fix::quick_fix_is_sound`]). A fix that
+/// fails them is left out, as fix-all leaves it out.
+pub fn sound_fixes<'a>(
+    linter: &Linter,
+    text: &str,
+    settings: &FileSettings,
+    finding: &'a Finding,
+) -> Vec<&'a crate::model::Fix> {
+    finding
+        .fixes
+        .iter()
+        .filter(|fix| {
+            crate::fix::quick_fix_is_sound(
+                linter,
+                text,
+                settings,
+                &finding.rule,
+                finding.range.clone(),
+                &fix.edits,
+            )
+        })
+        .collect()
+}
+
 /// The edit to `tactful.toml` (its current text, or `None` when it does not
 /// exist yet) that turns `rule` off: a `"<rule>" = "off"` line in the
 /// `[severity]` table, creating the table when needed. If the rule is already

@@ -227,7 +227,7 @@ impl Resolved {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message: without_values(e.message().trim()),
             }
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -282,6 +282,16 @@ impl Resolved {
         };
         for p in &cfg.packs {
             let full = root.join(p.get_ref());
+            if let Some(tree) = outside_tree(root, p.get_ref()) {
+                return Err(err(
+                    p.span().start,
+                    format!(
+                        "rule pack {} is outside this project's tree ({}); a relative pack path (or a link in the tree) must stay inside it: name a pack from elsewhere by its absolute path",
+                        p.get_ref(),
+                        tree.display()
+                    ),
+                ));
+            }
             let t = rules::read_pack(root, p.get_ref()).map_err(|e| {
                 err(
                     p.span().start,
@@ -595,6 +605,44 @@ pub fn discover(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The tree of a config at `root` when `name` (a pack path from its
+/// `packs`) is relative and leads outside it (through `..` or a link):
+/// packs from elsewhere are read only when named explicitly, by an absolute
+/// path (or the editor's `tactful.packs`). `None` when it stays inside, is
+/// absolute, or does not exist (reading it then reports that).
+fn outside_tree(root: &Path, name: &str) -> Option<PathBuf> {
+    if Path::new(name).is_absolute() {
+        return None;
+    }
+    let full = std::fs::canonicalize(root.join(name)).ok()?;
+    let tree = rules::tree_root(root).ok()?;
+    (!full.starts_with(&tree)).then_some(tree)
+}
+
+/// A TOML or schema error message with the values it quotes from the file
+/// (`invalid type: string "…"`) left out: an error says where and what is
+/// wrong, never what the file holds. Key names (in backticks) stay.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if quoted {
+            if c == '"' {
+                out.push('\u{2026}');
+                out.push(c);
+                quoted = false;
+            }
+            continue;
+        }
+        out.push(c);
+        quoted = c == '"';
+    }
+    if quoted {
+        out.push('\u{2026}');
+    }
+    out
+}
+
 /// Resolved configs by config path, loaded once each.
 #[derive(Default)]
 pub struct ConfigCache {
@@ -841,6 +889,73 @@ mod tests {
         .unwrap();
         let e = Resolved::parse(&cfg, "packs = [\"big.toml\"]\n").unwrap_err();
         assert!(e.message.contains("over the limit"), "{e}");
+    }
+
+    #[test]
+    fn a_pack_outside_the_tree_is_read_only_when_named_by_absolute_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("tree");
+        std::fs::create_dir_all(tree.join(".git")).unwrap();
+        let outside = dir.path().join("secret.toml");
+        let pack = "[[rule]]\nid = \"house.x\"\ncategory = \"minimizing\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"hunter2\"]\n";
+        std::fs::write(&outside, pack).unwrap();
+        let cfg = tree.join("tactful.toml");
+        // Relative, through `..`: refused, located, nothing read.
+        let e = Resolved::parse(&cfg, "packs = [\"../secret.toml\"]\n").unwrap_err();
+        assert!(e.message.contains("outside this project's tree"), "{e}");
+        assert_eq!((e.line, e.column), (1, 10), "{e}");
+        // Relative, through a link in the tree: refused too.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, tree.join("link.toml")).unwrap();
+            let e = Resolved::parse(&cfg, "packs = [\"link.toml\"]\n").unwrap_err();
+            assert!(e.message.contains("outside this project's tree"), "{e}");
+        }
+        // Named explicitly by absolute path: read.
+        let abs = format!("packs = [{:?}]\n", outside.display().to_string());
+        let r = Resolved::parse(&cfg, &abs).unwrap();
+        assert!(r
+            .linter
+            .engine()
+            .rules()
+            .iter()
+            .any(|r| &*r.id == "house.x"));
+        // A pack inside the tree, relative: read.
+        std::fs::write(tree.join("house.toml"), pack).unwrap();
+        assert!(Resolved::parse(&cfg, "packs = [\"house.toml\"]\n").is_ok());
+    }
+
+    #[test]
+    fn config_and_pack_errors_never_echo_the_file_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("tree");
+        std::fs::create_dir_all(tree.join(".git")).unwrap();
+        let cfg = tree.join("tactful.toml");
+        // Values of the config itself.
+        for text in [
+            "allow = \"hunter2\"\n",
+            "builtin = \"hunter2\"\n",
+            "[severity]\nminimizing = 3\nx = \"hunter2\"\n",
+        ] {
+            let e = Resolved::parse(&cfg, text).unwrap_err();
+            assert!(!e.to_string().contains("hunter2"), "{e}");
+            assert!(e.line > 0, "{e}");
+        }
+        // Any file named as a pack from outside the tree.
+        let outside = dir.path().join("secret.toml");
+        for text in [
+            "TOKEN = \"hunter2\"\n",
+            "hunter2 = 1\n",
+            "x = hunter2 \"\n",
+            "[[rule]]\nid = \"hunter2\"\n",
+            "[[rule]]\nid = \"h.x\"\ncategory = \"minimizing\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"((hunter2\"]\n",
+        ] {
+            std::fs::write(&outside, text).unwrap();
+            let abs = format!("packs = [{:?}]\n", outside.display().to_string());
+            let e = Resolved::parse(&cfg, &abs).unwrap_err();
+            assert!(!e.to_string().contains("hunter2"), "{text:?}: {e}");
+            assert!(e.line > 0, "{text:?}: {e}");
+        }
     }
 
     #[test]

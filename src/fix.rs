@@ -107,9 +107,12 @@ pub struct Fixed {
 /// Applies preferred fixes and lints again until nothing changes (at most
 /// `passes` passes). `adjust` sees every lint's findings first (an editor's
 /// severity overrides drop findings there). A pass never keeps a fix that
-/// changes the document's structure (YAML value types, Markdown blocks) or
-/// that brings a finding of another rule near it; such a fix is left out
-/// and not tried again.
+/// changes the document's structure (YAML value types, Markdown blocks),
+/// that drops a control character from the prose (an escape byte the
+/// reader cannot see, kept as written, see [`prose_controls`]),
+/// that brings a finding of another rule near it, or that leaves its own
+/// finding standing untouched (applied again each pass, it would grow the
+/// document and never settle); such a fix is left out and not tried again.
 pub fn fix_until_stable(
     linter: &crate::lint::Linter,
     text: &str,
@@ -127,14 +130,7 @@ pub fn fix_until_stable(
     let mut applied = 0;
     // Fixes left out, by rule, matched text and replacement.
     let mut refused: HashSet<(String, String, String)> = HashSet::new();
-    let shape = |t: &str| {
-        crate::source::structure::fingerprint(
-            t,
-            settings.format,
-            &settings.source,
-            crate::source::structure::Compare::Shape,
-        )
-    };
+    let shape = |t: &str| shape_of(t, settings);
     let mut findings = lint(&current)?;
     let mut current_shape = shape(&current);
     // How many fixes a try takes: halved while a set of fixes changes the
@@ -158,7 +154,10 @@ pub fn fix_until_stable(
             let mut after = None;
             let bad: Vec<usize> = if shape_kept {
                 let a = lint(&next)?;
-                let bad = introduced_by(&findings, &a, &picked, &chosen);
+                let mut bad = introduced_by(&findings, &a, &picked, &chosen);
+                bad.extend(ineffective(&current, &findings, &a, &picked, &chosen));
+                bad.sort_unstable();
+                bad.dedup();
                 after = Some(a);
                 bad
             } else if picked.len() == 1 {
@@ -201,6 +200,133 @@ pub fn fix_until_stable(
         applied,
         edits: patch.edits(text),
     })
+}
+
+/// The control characters in a document's prose, decoded (a JSON `\\u001b`
+/// counts as the escape byte it stands for), with how often each occurs;
+/// tabs and line breaks are not counted. A fix keeps them all: a match may
+/// span an escape sequence next to a capture (`just \\x1b[31mred it`, with
+/// `{w}` capturing `31mred`), and replacing the whole match would drop the
+/// escape byte, a change nobody sees in the fix's title or diff.
+pub fn prose_controls(
+    text: &str,
+    settings: &crate::lint::FileSettings,
+) -> Result<Vec<(char, usize)>, crate::source::SourceError> {
+    let doc = crate::source::extract(text, settings.format, &settings.source)?;
+    let mut counts: std::collections::BTreeMap<char, usize> = Default::default();
+    for seg in &doc.segments {
+        for c in seg.text.chars().filter(|&c| is_prose_control(c)) {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    Ok(counts.into_iter().collect())
+}
+
+/// A control character other than a tab or line break (C0, DEL, C1).
+pub fn is_prose_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// What a fix must keep: the document's structure (see
+/// [`crate::source::structure::fingerprint`]) and its prose's control
+/// characters.
+type Shape = (Vec<String>, Vec<(char, usize)>);
+
+fn shape_of(
+    t: &str,
+    settings: &crate::lint::FileSettings,
+) -> Result<Shape, crate::source::SourceError> {
+    let blocks = crate::source::structure::fingerprint(
+        t,
+        settings.format,
+        &settings.source,
+        crate::source::structure::Compare::Shape,
+    )?;
+    Ok((blocks, prose_controls(t, settings)?))
+}
+
+/// Documents up to this size are linted whole to check one quick fix;
+/// larger plain-text and Markdown ones are checked on the blocks the fix
+/// touches (blocks lint alone as in the document).
+pub const QUICK_FIX_WHOLE_BYTES: usize = 64 * 1024;
+/// Larger documents of other formats (which cannot be cut) are not
+/// checked: one lint there costs more than a code action may take.
+pub const QUICK_FIX_MAX_BYTES: usize = 512 * 1024;
+
+/// Whether one quick fix (`edits`, the fix of the finding of `rule` at
+/// `range`), applied alone, passes the guards of [`fix_until_stable`]: it
+/// keeps the structure and the prose's control characters, brings no
+/// finding of another rule near it, and removes its own finding. The
+/// editor offers only such fixes, as `tactful fix` applies only such.
+/// `true` when it cannot be judged (the finding is not found again, or the
+/// document is too large to lint within a code action).
+pub fn quick_fix_is_sound(
+    linter: &crate::lint::Linter,
+    text: &str,
+    settings: &crate::lint::FileSettings,
+    rule: &str,
+    range: Range<usize>,
+    edits: &[Edit],
+) -> bool {
+    let (Some(lo), Some(hi)) = (
+        edits.iter().map(|e| e.range.start).min(),
+        edits.iter().map(|e| e.range.end).max(),
+    ) else {
+        return true;
+    };
+    let lo = lo.min(range.start);
+    let hi = hi.max(range.end);
+    if hi > text.len() {
+        return false;
+    }
+    let window = if text.len() <= QUICK_FIX_WHOLE_BYTES {
+        0..text.len()
+    } else if matches!(
+        settings.format,
+        crate::source::Format::Text | crate::source::Format::Markdown
+    ) {
+        let blocks = crate::incremental::split_blocks(text);
+        let first = blocks
+            .partition_point(|b| b.end <= lo)
+            .min(blocks.len() - 1);
+        let last = blocks.partition_point(|b| b.end < hi).min(blocks.len() - 1);
+        blocks[first].start..blocks[last].end
+    } else if text.len() <= QUICK_FIX_MAX_BYTES {
+        0..text.len()
+    } else {
+        return true;
+    };
+    let base = window.start;
+    let part = &text[window];
+    let shifted: Vec<Edit> = edits
+        .iter()
+        .map(|e| Edit {
+            range: e.range.start - base..e.range.end - base,
+            replacement: e.replacement.clone(),
+        })
+        .collect();
+    let range = range.start - base..range.end - base;
+    let Ok(before) = linter.lint(part, settings).map(|r| r.findings) else {
+        return true;
+    };
+    let Some(index) = before
+        .iter()
+        .position(|f| f.rule.as_ref() == rule && f.range == range)
+    else {
+        return true;
+    };
+    let chosen = resolve_edits(part, &shifted);
+    let next = splice(part, &chosen);
+    match (shape_of(part, settings), shape_of(&next, settings)) {
+        (Ok(a), Ok(b)) if a == b => {}
+        _ => return false,
+    }
+    let Ok(after) = linter.lint(&next, settings).map(|r| r.findings) else {
+        return false;
+    };
+    let picked = [(index, shifted)];
+    introduced_by(&before, &after, &picked, &chosen).is_empty()
+        && ineffective(part, &before, &after, &picked, &chosen).is_empty()
 }
 
 fn refusal_key(text: &str, f: &Finding) -> (String, String, String) {
@@ -298,6 +424,50 @@ fn introduced_by(
     }
     bad.sort_unstable();
     bad.dedup();
+    bad
+}
+
+/// The indexes (into `picked`) of fixes that did not remove their own
+/// finding: a finding of the same rule on the same text stands at the same
+/// place after the edits (none of which touched its range). Such a fix,
+/// an insertion next to the finding, say, that the rule does not read as
+/// the remedy, would be applied again by every later pass.
+fn ineffective(
+    text: &str,
+    before: &[Finding],
+    after: &[Finding],
+    picked: &[(usize, Vec<Edit>)],
+    chosen: &[Edit],
+) -> Vec<usize> {
+    let standing: HashSet<(&str, usize, usize)> = after
+        .iter()
+        .map(|a| (a.rule.as_ref(), a.range.start, a.range.end))
+        .collect();
+    let mut bad = Vec::new();
+    for (o, (i, _)) in picked.iter().enumerate() {
+        let f = &before[*i];
+        let r = &f.range;
+        if r.is_empty() || text.get(r.clone()).is_none() {
+            continue;
+        }
+        // An edit inside the range changed the finding's own text.
+        let touched = chosen.iter().any(|e| {
+            (e.range.start < r.end && r.start < e.range.end)
+                || (e.range.is_empty() && r.start < e.range.start && e.range.start < r.end)
+        });
+        if touched {
+            continue;
+        }
+        let shift: isize = chosen
+            .iter()
+            .filter(|e| e.range.end <= r.start)
+            .map(|e| e.replacement.len() as isize - e.range.len() as isize)
+            .sum();
+        let start = (r.start as isize + shift) as usize;
+        if standing.contains(&(f.rule.as_ref(), start, start + r.len())) {
+            bad.push(o);
+        }
+    }
     bad
 }
 
@@ -549,6 +719,125 @@ match = ["^ the refund was processed"]
         let l = linter(PER_MY_LAST_EMAIL);
         let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
         assert_eq!(fixed.text, "The refund was processed.");
+    }
+
+    #[test]
+    fn a_fix_that_leaves_its_own_finding_standing_is_not_applied_again_and_again() {
+        // The stress run's seed: the apology's next step is inserted after
+        // the open quote, where it reads as quoted text, so the apology is
+        // still flagged and each pass inserted the sentence once more.
+        let l = crate::lint::Linter::default_packs();
+        let s = crate::lint::FileSettings::default();
+        let text = "no worries. I am sorry for \" any inconvenience\n";
+        let before = l.lint(text, &s).unwrap().findings;
+        assert!(before
+            .iter()
+            .any(|f| f.rule.starts_with("apology-without-action")));
+        let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+        let again = fix_until_stable(&l, &fixed.text, &s, FIX_PASSES, &|_| {}).unwrap();
+        assert_eq!(again.text, fixed.text, "not idempotent");
+        assert_eq!(fixed.text.matches("I'm looking into this").count(), 0);
+        // Where the next step does count, it is inserted once.
+        let text = "I am sorry for any inconvenience.\n";
+        let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+        assert_eq!(
+            fixed.text.matches("I'm looking into this").count(),
+            1,
+            "{}",
+            fixed.text
+        );
+    }
+
+    #[test]
+    fn a_fix_never_drops_an_escape_byte_next_to_a_capture() {
+        // `{w}` captures `31mred`; the whole match `just \x1b[31mred it`
+        // is replaced, which dropped the escape byte and the `[`.
+        let l = linter(
+            r#"
+[[rule]]
+id = "minimizing.just-it"
+category = "minimizing"
+message = "m"
+why = "w"
+match = ["just {w} it"]
+fix = ["{w} it"]
+"#,
+        );
+        let s = crate::lint::FileSettings::default();
+        for text in [
+            "Please just \x1b[31mred it now.",
+            "Please just \u{9b}31mred it now.",
+        ] {
+            assert_eq!(l.lint(text, &s).unwrap().findings.len(), 1, "{text:?}");
+            let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+            assert_eq!(fixed.text, text);
+        }
+        // JSON: the escape is written `\u001b` and decoded in the prose.
+        let s = crate::lint::FileSettings {
+            format: crate::source::Format::Json,
+            ..Default::default()
+        };
+        let text = r#"{"body": "Please just \u001b[31mred it now."}"#;
+        let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+        assert_eq!(fixed.text, text);
+        // Without the escape the fix applies.
+        let text = r#"{"body": "Please just red it now."}"#;
+        let fixed = fix_until_stable(&l, text, &s, FIX_PASSES, &|_| {}).unwrap();
+        assert_eq!(fixed.text, r#"{"body": "Please red it now."}"#);
+    }
+
+    #[test]
+    fn a_single_quick_fix_that_brings_a_finding_of_another_rule_is_not_offered() {
+        let pack = r#"
+[[rule]]
+id = "passive-aggressive.per-my-last-email"
+category = "passive-aggressive"
+message = "m"
+why = "w"
+match = ["per my last email"]
+fix = [""]
+
+[[rule]]
+id = "no-ownership.passive-start"
+category = "no-ownership"
+message = "m"
+why = "w"
+match = ["^ the refund was processed"]
+"#;
+        let l = linter(pack);
+        let s = crate::lint::FileSettings::default();
+        let sound = |text: &str| {
+            let f = l.lint(text, &s).unwrap().findings;
+            let f = f
+                .iter()
+                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
+                .unwrap();
+            let fix = f.preferred_fix().unwrap();
+            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+        };
+        assert!(!sound("Per my last email, the refund was processed."));
+        assert!(sound("Per my last email, we sent the refund."));
+        // Large Markdown: checked on the blocks the fix touches.
+        let filler = "We sent the label today.\n\n".repeat(4000);
+        let s = crate::lint::FileSettings {
+            format: crate::source::Format::Markdown,
+            ..Default::default()
+        };
+        let sound = |text: &str| {
+            let f = l.lint(text, &s).unwrap().findings;
+            let f = f
+                .iter()
+                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
+                .unwrap();
+            let fix = f.preferred_fix().unwrap();
+            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+        };
+        let bad = format!("{filler}Per my last email, the refund was processed.\n\n{filler}");
+        assert!(bad.len() > QUICK_FIX_WHOLE_BYTES);
+        assert!(!sound(&bad));
+        assert!(sound(&format!(
+            "{filler}Per my last email, we sent it.\n\n{filler}"
+        )));
     }
 
     #[test]

@@ -25,9 +25,12 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Copies the fixture project into a temp dir so tests can write.
+/// Copies the fixture project into a temp dir so tests can write. The temp
+/// dir is a repository (a `.git` folder), as the fixtures' own tree is: the
+/// config's `../packs/sample.toml` stays inside it.
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
     let packs = dir.path().join("packs");
     std::fs::create_dir_all(&packs).unwrap();
     std::fs::copy(

@@ -295,6 +295,52 @@ fn terminal_control_characters_are_escaped_in_human_output_and_fix_diff() {
     assert!(r.stdout.contains("\\u{1b}[2J"), "{}", r.stdout);
 }
 
+#[test]
+fn a_fix_keeps_an_escape_byte_next_to_a_capture_and_output_shows_it_escaped() {
+    let dir = house_project("just {w} it");
+    let pack = std::fs::read_to_string(dir.path().join("house.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("house.toml"),
+        format!("{pack}fix = [\"{{w}} it\"]\n"),
+    )
+    .unwrap();
+    let text = "Please just \x1b[31mred it now.\n";
+    std::fs::write(dir.path().join("t.txt"), text).unwrap();
+    let r = check(dir.path(), &["check", "t.txt"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(!r.stdout.contains('\x1b'), "{}", r.stdout);
+    assert!(r.stdout.contains("just \\u{1b}[31mred it"), "{}", r.stdout);
+    // The fix would drop the escape byte (and the `[`): not applied.
+    let r = check(dir.path(), &["fix", "--diff", "t.txt"]);
+    assert!(!r.stdout.contains('\x1b'), "{}", r.stdout);
+    assert!(!r.stdout.contains("+Please 31mred"), "{}", r.stdout);
+    let r = check(dir.path(), &["fix", "--write", "t.txt"]);
+    assert_ne!(r.code, None);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.txt")).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn markdown_fix_write_is_idempotent_when_a_fix_leaves_its_finding_standing() {
+    // The stress seed: the apology's next step lands after an open quote,
+    // where it does not count, and each pass inserted it again.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["t.md", "t.txt"] {
+        std::fs::write(
+            dir.path().join(name),
+            "no worries. I am sorry for \" any inconvenience\n",
+        )
+        .unwrap();
+        check(dir.path(), &["fix", "--write", name]);
+        let once = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(once.matches("I'm looking into this").count() <= 1, "{once}");
+        let r = check(dir.path(), &["fix", "--diff", name]);
+        assert_eq!(r.stdout.trim(), "", "a second run changes more");
+    }
+}
+
 // ---- 8 / 10. writes ----
 
 #[cfg(unix)]
@@ -385,11 +431,39 @@ fn errors_about_a_pack_outside_the_tree_never_echo_its_contents() {
     let proj = dir.path().join("proj");
     std::fs::create_dir(&proj).unwrap();
     std::fs::write(proj.join("t.txt"), "Hello.\n").unwrap();
-    for named in ["../secret.toml".to_string(), secret.display().to_string()] {
+    // Named explicitly (absolute path): read, and its error says where only.
+    let named = secret.display().to_string();
+    std::fs::write(proj.join("tactful.toml"), format!("packs = [{named:?}]\n")).unwrap();
+    let r = check(&proj, &["check", "t.txt"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("secret.toml:1:"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("hunter2") && !r.stderr.contains("SECRET"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_relative_pack_path_leading_out_of_the_tree_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.toml");
+    std::fs::write(&secret, "SECRET-TOKEN = hunter2 \"x\n").unwrap();
+    let proj = dir.path().join("proj");
+    std::fs::create_dir(&proj).unwrap();
+    std::fs::write(proj.join("t.txt"), "Hello.\n").unwrap();
+    std::os::unix::fs::symlink(&secret, proj.join("link.toml")).unwrap();
+    for named in ["../secret.toml", "link.toml"] {
         std::fs::write(proj.join("tactful.toml"), format!("packs = [{named:?}]\n")).unwrap();
         let r = check(&proj, &["check", "t.txt"]);
-        assert_eq!(r.code, Some(2));
-        assert!(r.stderr.contains("secret.toml:1:"), "{}", r.stderr);
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(r.stderr.contains("tactful.toml:1:10:"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("outside this project's tree"),
+            "{}",
+            r.stderr
+        );
         assert!(
             !r.stderr.contains("hunter2") && !r.stderr.contains("SECRET"),
             "{}",
@@ -434,6 +508,76 @@ fn turn_off_rule_refuses_a_config_path_outside_the_workspace() {
         );
         assert!(r.get("error").is_some(), "{r}");
         assert!(!outside.path().join("tactful.toml").exists());
+    }
+    c.shutdown();
+}
+
+#[test]
+fn a_quick_fix_that_would_bring_a_finding_of_another_rule_is_not_offered() {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("house.toml"),
+        r#"
+[[rule]]
+id = "house.per-my-last-email"
+category = "passive-aggressive"
+message = "m"
+why = "w"
+match = ["per my last email"]
+fix = [""]
+
+[[rule]]
+id = "house.passive-start"
+category = "no-ownership"
+message = "m"
+why = "w"
+match = ["^ the refund was processed"]
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("tactful.toml"),
+        "builtin = false\npacks = [\"house.toml\"]\n",
+    )
+    .unwrap();
+    let mut c = lsp_client::Client::spawn();
+    c.initialize_with_root(lsp_client::full_caps(false), ws.path());
+    // Removing the phrase would open the sentence with the passive start.
+    for (name, text, offered) in [
+        (
+            "a.txt",
+            "Per my last email, the refund was processed.\n",
+            false,
+        ),
+        ("b.txt", "Per my last email, we sent the refund.\n", true),
+    ] {
+        let uri = lsp_client::file_uri(&ws.path().join(name));
+        c.open(&uri, "plaintext", 1, text);
+        let diags: Vec<Value> = c
+            .diagnostics(&uri, 1)
+            .into_iter()
+            .filter(|d| d["code"] == "house.per-my-last-email")
+            .collect();
+        assert_eq!(diags.len(), 1, "{text}");
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+        );
+        let titles: Vec<&str> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        let fixes = titles
+            .iter()
+            .filter(|t| !t.starts_with("Disable ") && !t.starts_with("Turn off "))
+            .count();
+        assert_eq!(fixes > 0, offered, "{text}: {titles:?}");
+        assert!(
+            titles.iter().any(|t| t.starts_with("Turn off ")),
+            "{titles:?}"
+        );
     }
     c.shutdown();
 }

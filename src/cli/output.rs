@@ -317,8 +317,8 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], color: bool) -> io::R
                 out,
                 "{}{}: {}",
                 paint(color, code, label),
-                paint(color, "1", &format!("[{}]", f.rule)),
-                f.message
+                paint(color, "1", &format!("[{}]", escape_controls(&f.rule))),
+                escape_controls(&f.message)
             )?;
             let gutter = (el + 1).to_string().len();
             writeln!(

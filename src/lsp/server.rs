@@ -962,6 +962,14 @@ impl LanguageServer for Backend {
             let text = (syntax.is_some() && !hits.is_empty()).then(|| doc.rope().to_string());
             let mut seen_rules: Vec<&str> = Vec::new();
             let docs_base = analysis.config.lsp.docs_base();
+            // Quick fixes pass the guards of `tactful fix` (actions::sound_fixes).
+            let owned = (text.is_none() && hits.iter().any(|f| !f.fixes.is_empty()))
+                .then(|| doc.rope().to_string());
+            let full_text = text.as_deref().or(owned.as_deref());
+            let fix_settings = crate::lint::FileSettings {
+                format: analysis.format,
+                ..analysis.config.settings.clone()
+            };
             for f in &hits {
                 let diag = &to_proto::diagnostic(
                     f,
@@ -970,7 +978,10 @@ impl LanguageServer for Backend {
                     &analysis.config.linter,
                     docs_base.as_deref(),
                 );
-                for fix in &f.fixes {
+                let sound = full_text.map_or_else(Vec::new, |t| {
+                    actions::sound_fixes(&analysis.config.linter, t, &fix_settings, f)
+                });
+                for fix in sound {
                     let edits = fix
                         .edits
                         .iter()

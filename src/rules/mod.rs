@@ -285,7 +285,7 @@ pub fn read_pack(root: &std::path::Path, name: &str) -> Result<String, String> {
 
 /// The tree a config at `dir` governs: the enclosing git repository (a
 /// `.git` above it), else `dir` itself; resolved.
-fn tree_root(dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+pub(crate) fn tree_root(dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
     let dir = if dir.as_os_str().is_empty() {
         std::path::Path::new(".")
     } else {
