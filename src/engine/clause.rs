@@ -113,6 +113,22 @@ struct Cues {
     notice: Vec<Pattern>,
 }
 
+/// The exact words the first element of `elems` can be, if it is literal.
+fn first_words(elems: &[pattern::Elem], out: &mut std::collections::HashSet<String>) -> bool {
+    use pattern::{Elem, WordTest};
+    match elems.first() {
+        Some(Elem::Word(tests)) => tests.iter().all(|t| match t {
+            WordTest::Exact(w) => {
+                out.insert(w.clone());
+                true
+            }
+            _ => false,
+        }),
+        Some(Elem::Group(alts)) => alts.iter().all(|a| first_words(a, out)),
+        _ => false,
+    }
+}
+
 fn class_patterns(name: &str, fallback: &[&str]) -> Vec<Pattern> {
     let lex = rules::embedded_lexicon();
     let owned: Vec<String>;
@@ -222,9 +238,26 @@ pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
 /// Whether a segment reads as an automated notification.
 pub fn is_automated_notice(toks: &Tokens) -> bool {
     let c = cues();
-    // Notices say so early; bound the scan.
+    // Words a notice cue can start with (`None`: some cue has no literal
+    // first word), so the scan tries only those positions.
+    static STARTS: OnceLock<Option<std::collections::HashSet<String>>> = OnceLock::new();
+    let starts = STARTS.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        c.notice
+            .iter()
+            .all(|p| first_words(&p.elems, &mut set))
+            .then_some(set)
+    });
     let n = toks.tokens.len().min(400);
-    any_in(toks, &c.notice, 0..n).is_some()
+    match starts {
+        Some(set) => (0..n).any(|i| {
+            set.contains(toks.norm_of(i))
+                && c.notice
+                    .iter()
+                    .any(|p| matcher::match_at(toks, p, i).is_some())
+        }),
+        None => any_in(toks, &c.notice, 0..n).is_some(),
+    }
 }
 
 #[cfg(test)]
