@@ -1,5 +1,6 @@
 //! Fixes read naturally: after every preferred fix is applied to the flagged
-//! dev-set items, the text re-lints clean for those rules and stays tidy.
+//! items of the dev set and of the tuning half (even ids) of train-a/b, the
+//! text re-lints clean for those rules, keeps its placeholders and stays tidy.
 
 use std::path::Path;
 
@@ -8,8 +9,12 @@ use tactful::lint::{FileSettings, Linter};
 use tactful::model::Kind;
 use tactful::source::Format;
 
-fn dev_set() -> Option<Vec<serde_json::Value>> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev.jsonl");
+/// The items of one eval set under `../shared/eval`, or `None` (with a skip
+/// message) when the shared folder is absent.
+fn eval_set(name: &str) -> Option<Vec<serde_json::Value>> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/eval")
+        .join(name);
     match std::fs::read_to_string(&p) {
         Ok(t) => Some(
             t.lines()
@@ -25,6 +30,17 @@ fn dev_set() -> Option<Vec<serde_json::Value>> {
             None
         }
     }
+}
+
+/// Whether an eval id (`a-0412`) is in the tuning half: its number is even.
+fn is_even_id(item: &serde_json::Value) -> bool {
+    let digits: String = item["id"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse::<u64>().is_ok_and(|n| n % 2 == 0)
 }
 
 /// Tidiness problems a fix must never introduce.
@@ -84,12 +100,29 @@ fn untidy(before: &str, after: &str) -> Vec<String> {
 }
 
 #[test]
-fn preferred_fixes_relint_clean_and_stay_tidy() {
-    let Some(items) = dev_set() else { return };
+fn preferred_fixes_relint_clean_and_stay_tidy_on_the_dev_set() {
+    let Some(items) = eval_set("dev.jsonl") else {
+        return;
+    };
+    check_preferred_fixes(&items, 20);
+}
+
+#[test]
+fn preferred_fixes_relint_clean_and_stay_tidy_on_the_tuning_half() {
+    let (Some(a), Some(b)) = (eval_set("train-a.jsonl"), eval_set("train-b.jsonl")) else {
+        return;
+    };
+    let even: Vec<_> = a.into_iter().chain(b).filter(is_even_id).collect();
+    check_preferred_fixes(&even, 150);
+}
+
+/// Applies every preferred fix to each item (as `tactful fix` does) and
+/// collects what went wrong; at least `min_fixed` items must have had a fix.
+fn check_preferred_fixes(items: &[serde_json::Value], min_fixed: usize) {
     let linter = Linter::default_packs();
     let mut failures = Vec::new();
     let mut fixed_items = 0;
-    for it in &items {
+    for it in items {
         let text = it["text"].as_str().unwrap();
         let format = match it["format"].as_str().unwrap_or("txt") {
             "md" => Format::Markdown,
@@ -165,8 +198,8 @@ fn preferred_fixes_relint_clean_and_stay_tidy() {
         }
     }
     assert!(
-        fixed_items > 20,
-        "only {fixed_items} dev items had a preferred fix"
+        fixed_items > min_fixed,
+        "only {fixed_items} items had a preferred fix"
     );
     assert!(
         failures.is_empty(),
