@@ -149,6 +149,54 @@ pub fn expand_contraction(w: &str) -> Option<(&str, &'static str)> {
     })
 }
 
+/// Chat and hurried spellings read as the words they stand for, so every
+/// rule sees "dont" as "do not" and "u" as "you": `(first, second, split)`,
+/// where `split` is the byte offset in the word where `second` starts.
+/// `original` is the word as written: the one-letter "u" and "ur" count only
+/// in lower case (a capital U is usually a letter or a key).
+pub fn informal_form(
+    norm: &str,
+    original: &str,
+) -> Option<(&'static str, Option<&'static str>, usize)> {
+    let negated = |head: &'static str| Some((head, Some("not"), norm.len() - 2));
+    match norm {
+        "dont" => negated("do"),
+        "didnt" => negated("did"),
+        "doesnt" => negated("does"),
+        "isnt" => negated("is"),
+        "arent" => negated("are"),
+        "wasnt" => negated("was"),
+        "werent" => negated("were"),
+        "havent" => negated("have"),
+        "hasnt" => negated("has"),
+        "hadnt" => negated("had"),
+        "wouldnt" => negated("would"),
+        "shouldnt" => negated("should"),
+        "couldnt" => negated("could"),
+        "mustnt" => negated("must"),
+        "cant" => Some(("can", Some("not"), 2)),
+        "im" => Some(("i", Some("am"), 1)),
+        "ive" => Some(("i", Some("have"), 1)),
+        "youre" => Some(("you", Some("are"), 3)),
+        "youve" => Some(("you", Some("have"), 3)),
+        "theyre" => Some(("they", Some("are"), 4)),
+        "thats" => Some(("that", Some("is"), 4)),
+        "whats" => Some(("what", Some("is"), 4)),
+        "theres" => Some(("there", Some("is"), 5)),
+        "gonna" => Some(("going", Some("to"), 3)),
+        "wanna" => Some(("want", Some("to"), 3)),
+        "gotta" => Some(("got", Some("to"), 3)),
+        "u" if original == "u" => Some(("you", None, 0)),
+        "ur" if original == "ur" => Some(("your", None, 0)),
+        "pls" | "plz" | "plis" | "pleez" | "pleeze" => Some(("please", None, 0)),
+        "thx" | "thnx" | "tnx" | "thanx" => Some(("thanks", None, 0)),
+        "coz" | "cuz" | "bcoz" | "bcuz" | "bcz" => Some(("because", None, 0)),
+        "sry" | "soz" | "sowwy" => Some(("sorry", None, 0)),
+        "ppl" => Some(("people", None, 0)),
+        _ => None,
+    }
+}
+
 /// Where the two halves of a contraction split in the original word, as a byte
 /// offset into it ("didn't" → 3, "can't" → 2, "I'm" → 1).
 fn contraction_split(word: &str, second: &str) -> usize {
@@ -353,7 +401,39 @@ pub fn tokenize(text: &str) -> Tokens {
                     norm.extend(ch.to_lowercase());
                 }
             }
-            if let Some((a, bword)) = if norm.contains('\'') || norm == "cannot" {
+            if let Some((first, second, split)) = informal_form(&norm, word) {
+                match second {
+                    Some(second) => {
+                        push(
+                            &mut out,
+                            TokenKind::Word,
+                            start..start + split,
+                            first,
+                            &mut comma,
+                            quoted,
+                            sentence,
+                        );
+                        push(
+                            &mut out,
+                            TokenKind::Word,
+                            start + split..j,
+                            second,
+                            &mut comma,
+                            quoted,
+                            sentence,
+                        );
+                    }
+                    None => push(
+                        &mut out,
+                        TokenKind::Word,
+                        start..j,
+                        first,
+                        &mut comma,
+                        quoted,
+                        sentence,
+                    ),
+                }
+            } else if let Some((a, bword)) = if norm.contains('\'') || norm == "cannot" {
                 expand_contraction(&norm)
             } else {
                 None
@@ -483,6 +563,21 @@ mod tests {
         assert_eq!(last.kind, TokenKind::End('!'));
         assert_eq!(t.norm_of(t.tokens.len() - 1), "!!");
         assert!(norms(&t).contains(&"v1.2") || norms(&t).contains(&"v1"));
+    }
+
+    #[test]
+    fn chat_spellings_read_as_the_words_they_stand_for() {
+        let t = tokenize("u dont need to, pls ignore it. Im sorry coz U-boats");
+        assert_eq!(
+            norms(&t),
+            [
+                "you", "do", "not", "need", "to", "please", "ignore", "it", ".", "i", "am",
+                "sorry", "because", "u", "boats"
+            ]
+        );
+        // Spans stay on the source text: "do" + "nt", "I" + "m".
+        let dont = &t.tokens[1..3];
+        assert_eq!((dont[0].span.clone(), dont[1].span.clone()), (2..4, 4..6));
     }
 
     #[test]
