@@ -269,7 +269,7 @@ const GREETINGS: &[&str] = &[
 
 /// Whether the customer's quoted message raises a problem.
 fn quoted_problem(params: &CheckParams, doc: &SourceDoc) -> bool {
-    doc.quoted.iter().any(|q| {
+    doc.customer_quotes().any(|q| {
         let toks = tokenize(q);
         let words = toks
             .tokens

@@ -201,11 +201,12 @@ pub fn append_embedded(
         InnerFormat::Html => html::extract(value, opts),
     };
     let mapped = map_embedded(inner, map, outer);
+    let before = out.segments.len();
     out.segments.extend(mapped.segments);
     out.protected.extend(mapped.protected);
     out.directives.extend(mapped.directives);
     for q in mapped.quoted {
-        super::keep_quoted(&mut out.quoted, &q);
+        super::keep_quoted(&mut out.quoted, &q.text, before + q.prose_before);
     }
     if mapped.kind.is_some() {
         out.kind = mapped.kind;

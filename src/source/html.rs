@@ -164,7 +164,8 @@ pub fn extract_range(
                         collect_comments(original, &masked.text, markup_end..close, ctx);
                         if quote {
                             let inner = original.get(markup_end..close).unwrap_or("");
-                            super::keep_quoted(&mut ctx.quoted, &strip_tags(inner));
+                            let before = b.prose_so_far();
+                            super::keep_quoted(&mut ctx.quoted, &strip_tags(inner), before);
                         }
                         b.cut();
                     }

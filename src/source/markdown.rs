@@ -335,7 +335,8 @@ impl Walker<'_, '_> {
                         .map(|l| l.trim_start().trim_start_matches('>').trim_start())
                         .collect::<Vec<_>>()
                         .join("\n");
-                    super::keep_quoted(&mut self.ctx.quoted, &quote);
+                    let before = self.b.prose_so_far();
+                    super::keep_quoted(&mut self.ctx.quoted, &quote, before);
                 }
                 !self.opts.lint_block_quotes
             }
@@ -614,6 +615,28 @@ mod tests {
         assert_eq!(doc.directives.len(), 1);
         // A lone `---` is a thematic break, not front matter.
         assert_eq!(texts(&md("---\nHello\n")), vec!["Hello"]);
+    }
+
+    #[test]
+    fn only_quotes_around_the_reply_are_the_customers_message() {
+        let quotes =
+            |src: &str| -> Vec<String> { md(src).customer_quotes().map(str::to_string).collect() };
+        // Above the reply, after a greeting, below it, or after "wrote:".
+        assert_eq!(quotes("> It broke.\n\nHi,\n\nTry this.\n"), ["It broke."]);
+        assert_eq!(
+            quotes("Hi Sam,\n\n> It broke.\n\nTry this.\n"),
+            ["It broke."]
+        );
+        assert_eq!(
+            quotes("Try this.\n\nThanks.\n\n> It broke.\n"),
+            ["It broke."]
+        );
+        assert_eq!(
+            quotes("Try this first.\n\nOn Monday, Sam wrote:\n\n> It broke.\n\nThen this.\n"),
+            ["It broke."]
+        );
+        // A callout in the middle of instructions is the writer's own.
+        assert!(quotes("# Raising errors\n\nDo not call it.\n\n> This error is a smell.\n\n1. Reorder the clauses.\n").is_empty());
     }
 
     #[test]

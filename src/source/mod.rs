@@ -313,18 +313,53 @@ pub struct SourceDoc {
     pub kind: Option<Kind>,
     /// Source ranges no fix may alter partially (placeholders, tags).
     pub protected: Vec<Range<usize>>,
-    /// Quoted customer text (`>` lines, `<blockquote>`), decoded: never
-    /// linted, but the context document checks judge the reply against
-    /// (what problem was raised). Capped at [`MAX_QUOTED`] bytes.
-    pub quoted: Vec<String>,
+    /// Quoted text (`>` lines, `<blockquote>`), decoded: never linted, but
+    /// the context document checks judge the reply against (what problem
+    /// the customer raised). Capped at [`MAX_QUOTED`] bytes.
+    pub quoted: Vec<Quote>,
+}
+
+/// One quoted passage and where it stands among the prose segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub text: String,
+    /// How many prose segments come before it in the document.
+    pub prose_before: usize,
+}
+
+impl SourceDoc {
+    /// The quotes that read as the customer's message the reply answers:
+    /// one above the reply (`> …` first, then the answer), one below it
+    /// (bottom-quoted email), or one introduced by a line ending in `:`
+    /// ("On Monday, Sam wrote:"), or one right after a greeting ("Hi Sam,").
+    /// A quote in the middle of an article or instructions is a callout the
+    /// writer chose, not a customer.
+    pub fn customer_quotes(&self) -> impl Iterator<Item = &str> {
+        self.quoted
+            .iter()
+            .filter(|q| {
+                let Some(previous) = q.prose_before.checked_sub(1) else {
+                    return true;
+                };
+                let Some(previous) = self.segments.get(previous) else {
+                    return true;
+                };
+                let previous = previous.text.trim_end();
+                q.prose_before >= self.segments.len()
+                    || previous.ends_with(':')
+                    || q.prose_before == 1 && previous.split_whitespace().count() <= 4
+            })
+            .map(|q| q.text.as_str())
+    }
 }
 
 /// At most this much quoted text is kept per document.
 pub const MAX_QUOTED: usize = 16 * 1024;
 
-/// Keeps a quoted passage as context, within the [`MAX_QUOTED`] budget.
-pub fn keep_quoted(quoted: &mut Vec<String>, text: &str) {
-    let used: usize = quoted.iter().map(String::len).sum();
+/// Keeps a quoted passage as context, within the [`MAX_QUOTED`] budget;
+/// `prose_before` prose segments precede it.
+pub fn keep_quoted(quoted: &mut Vec<Quote>, text: &str, prose_before: usize) {
+    let used: usize = quoted.iter().map(|q| q.text.len()).sum();
     let room = MAX_QUOTED.saturating_sub(used);
     if room == 0 || text.trim().is_empty() {
         return;
@@ -333,7 +368,10 @@ pub fn keep_quoted(quoted: &mut Vec<String>, text: &str) {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    quoted.push(text[..end].to_string());
+    quoted.push(Quote {
+        text: text[..end].to_string(),
+        prose_before,
+    });
 }
 
 /// Options for extraction that come from config.

@@ -463,6 +463,12 @@ impl SegmentBuilder {
         }
     }
 
+    /// How many prose segments are made so far (the one being built counts
+    /// once it holds prose).
+    pub fn prose_so_far(&self) -> usize {
+        self.done.len() + usize::from(has_prose(&self.seg.text))
+    }
+
     /// Every finished segment, in order.
     pub fn finish(mut self) -> Vec<Segment> {
         self.cut();
@@ -494,7 +500,7 @@ pub struct MaskContext {
     pub kind: Option<Kind>,
     pub protected: Vec<Range<usize>>,
     /// Quoted customer text seen while extracting (see `SourceDoc::quoted`).
-    pub quoted: Vec<String>,
+    pub quoted: Vec<super::Quote>,
 }
 
 impl MaskContext {

@@ -29,10 +29,15 @@ pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
     }
     let segments = b.finish();
     if !opts.lint_block_quotes {
-        for line in text.lines() {
+        // Where each quoted line stands: the paragraphs that start before it.
+        let starts: Vec<usize> = segments.iter().map(|s| s.to_source(0..0).0.start).collect();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
             if let Some(q) = line.trim_start().strip_prefix('>') {
-                super::keep_quoted(&mut ctx.quoted, q);
+                let before = starts.partition_point(|&s| s < at);
+                super::keep_quoted(&mut ctx.quoted, q.trim_end_matches(['\n', '\r']), before);
             }
+            at += line.len();
         }
     }
     SourceDoc {
