@@ -37,6 +37,10 @@ pub struct CheckParams {
     pub allow: std::collections::HashSet<String>,
     /// Upper-cased words that shout even alone ("We CANNOT", "NEVER").
     pub emphasis: std::collections::HashSet<String>,
+    /// all-caps: words that make a lone capitalised word a name, not a
+    /// raised voice ("the bitwise NOT", "the AND operator"), lower case.
+    pub term_before: std::collections::HashSet<String>,
+    pub term_after: std::collections::HashSet<String>,
     pub max_sentence_words: usize,
     pub max_paragraph_words: usize,
     pub max: usize,
@@ -59,6 +63,16 @@ impl CheckParams {
                 .param_strings("emphasis")
                 .iter()
                 .map(|s| s.to_uppercase())
+                .collect(),
+            term_before: rule
+                .param_strings("term_before")
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            term_after: rule
+                .param_strings("term_after")
+                .iter()
+                .map(|s| s.to_lowercase())
                 .collect(),
             max_sentence_words: rule.param_usize("max_sentence_words", 40),
             max_paragraph_words: rule.param_usize("max_paragraph_words", 150),
@@ -132,9 +146,16 @@ pub fn local(
                         .emphasis
                         .contains(&seg.text[toks.tokens[k].span.clone()])
                 });
-                let run_ok = (i - start >= min_words && letters >= min_letters)
-                    || (single > 0 && i - start == 1 && letters >= single)
-                    || emphatic;
+                // A lone word named as a term: "the bitwise NOT", "the OR operator".
+                let named = i - start == 1
+                    && (start
+                        .checked_sub(1)
+                        .is_some_and(|k| params.term_before.contains(toks.norm_of(k)))
+                        || (i < toks.tokens.len() && params.term_after.contains(toks.norm_of(i))));
+                let run_ok = !named
+                    && ((i - start >= min_words && letters >= min_letters)
+                        || (single > 0 && i - start == 1 && letters >= single)
+                        || emphatic);
                 if !run_ok {
                     continue;
                 }
@@ -503,7 +524,7 @@ category = "shouting"
 message = "m"
 why = "w"
 check = "all-caps"
-params = { min_words = 2, min_letters = 5, allow = ["FAQ"], emphasis = ["NEVER", "NOT"] }
+params = { min_words = 2, min_letters = 5, allow = ["FAQ"], emphasis = ["NEVER", "NOT"], term_before = ["bitwise"], term_after = ["operator"] }
 
 [[rule]]
 id = "apology-without-action.x"
@@ -539,6 +560,10 @@ params = { apology = ["sorry"], action = ["i will"], min_document_words = 6 }
             rules_hit("We will NEVER share it."),
             vec!["NEVER"],
             "emphasis words shout alone"
+        );
+        assert!(
+            rules_hit("Use the bitwise NOT to flip it, or the NOT operator.").is_empty(),
+            "an operator's name is not a raised voice"
         );
     }
 
