@@ -460,6 +460,7 @@ impl Resolved {
             format,
             kind,
             source: self.source.clone(),
+            keep_covered: false,
         }
     }
 }

@@ -16,6 +16,9 @@ pub struct FileSettings {
     /// document wins over it.
     pub kind: Kind,
     pub source: SourceOptions,
+    /// Keep a finding even when another one of the same category covers its
+    /// words (rule self-tests look at every rule on its own).
+    pub keep_covered: bool,
 }
 
 impl Default for FileSettings {
@@ -24,6 +27,7 @@ impl Default for FileSettings {
             format: Format::Text,
             kind: Kind::Reply,
             source: SourceOptions::default(),
+            keep_covered: false,
         }
     }
 }
@@ -66,11 +70,101 @@ impl Linter {
         let kind = doc.kind.unwrap_or(settings.kind);
         let mut findings = self.engine.lint(text, &doc, kind);
         source::repair::repair_fixes(text, settings.format, &doc.protected, &mut findings);
+        if !settings.keep_covered {
+            drop_covered_findings(&mut findings);
+        }
         let summary = Summary::of(&findings, text);
         Ok(LintResult {
             findings,
             kind,
             summary,
         })
+    }
+}
+
+/// Two rules of one category on the same words say the same thing twice: a
+/// finding whose range lies inside another finding of its category and
+/// severity is dropped (a severity set apart in config keeps both). On equal ranges the one with a preferred fix
+/// stays. Findings are sorted by start, so one pass with the widest finding
+/// so far per category is enough (linear in the findings).
+pub fn drop_covered_findings(findings: &mut Vec<Finding>) {
+    use std::collections::HashMap;
+    let mut cover: HashMap<crate::model::Category, usize> = HashMap::new();
+    let mut keep = vec![true; findings.len()];
+    for i in 0..findings.len() {
+        let f = &findings[i];
+        match cover.get(&f.category).copied() {
+            Some(c)
+                if findings[c].range.end >= f.range.end && findings[c].severity == f.severity =>
+            {
+                let same_words = findings[c].range == f.range;
+                if same_words
+                    && f.preferred_fix().is_some()
+                    && findings[c].preferred_fix().is_none()
+                {
+                    keep[c] = false;
+                    cover.insert(f.category, i);
+                } else {
+                    keep[i] = false;
+                }
+            }
+            Some(c) if findings[c].range.end >= f.range.end => {}
+            _ => {
+                cover.insert(f.category, i);
+            }
+        }
+    }
+    let mut k = keep.into_iter();
+    findings.retain(|_| k.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_inside_another_of_its_category_is_dropped_keeping_the_fixable_one() {
+        let linter = Linter::default_packs();
+        let text = "You should have checked the address first.";
+        let all = linter
+            .lint(
+                text,
+                &FileSettings {
+                    keep_covered: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .findings;
+        let blame = |fs: &[Finding]| {
+            fs.iter()
+                .filter(|f| f.category.id() == "blame-customer")
+                .count()
+        };
+        assert!(
+            blame(&all) >= 2,
+            "two blame rules share these words: {all:?}"
+        );
+        let shown = linter
+            .lint(text, &FileSettings::default())
+            .unwrap()
+            .findings;
+        assert_eq!(blame(&shown), 1, "{shown:?}");
+        // The one kept carries a fix when any of them did.
+        if all
+            .iter()
+            .any(|f| f.category.id() == "blame-customer" && f.preferred_fix().is_some())
+        {
+            assert!(shown
+                .iter()
+                .any(|f| f.category.id() == "blame-customer" && f.preferred_fix().is_some()));
+        }
+        // Findings of other categories on the same words stay.
+        let other = |fs: &[Finding]| {
+            fs.iter()
+                .filter(|f| f.category.id() != "blame-customer")
+                .count()
+        };
+        assert_eq!(other(&all), other(&shown));
     }
 }

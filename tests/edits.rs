@@ -23,6 +23,7 @@ fn settings(format: Format) -> FileSettings {
         format,
         kind: Kind::Reply,
         source: SourceOptions::default(),
+        keep_covered: false,
     }
 }
 

@@ -26,6 +26,7 @@ pub fn check_examples(rules: &[Rule]) -> Vec<String> {
         let settings = FileSettings {
             format: Format::Text,
             kind,
+            keep_covered: true,
             ..Default::default()
         };
         let of_rule = |text: &str| {
