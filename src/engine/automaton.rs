@@ -27,7 +27,7 @@ fn literal_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
             .collect(),
         Elem::Group(alts) => {
             let mut out = Vec::new();
-            for alt in alts {
+            for alt in alts.iter() {
                 let mut acc: Vec<(String, bool)> = vec![(String::new(), false)];
                 for (k, e) in alt.iter().enumerate() {
                     let forms = literal_forms(e)?;
@@ -72,7 +72,7 @@ fn literal_stats_by(e: &Elem, score: &dyn Fn(&str) -> usize) -> Option<(usize, u
         Elem::Word(tests) => tests_stats(tests, score),
         Elem::Group(alts) => {
             let (mut min, mut total, mut prefix) = (usize::MAX, 0usize, false);
-            for alt in alts {
+            for alt in alts.iter() {
                 // An empty alternative stands for the empty form.
                 let (mut sel, mut count, mut ends_prefix): (usize, usize, bool) = if alt.is_empty()
                 {

@@ -32,17 +32,19 @@ fn word_ok(tests: &[WordTest], w: &str) -> bool {
     tests.iter().any(|t| t.matches(w))
 }
 
-/// One instruction of a compiled pattern.
+/// One instruction of a compiled pattern (12 bytes: word lists and
+/// captures live in the program's side tables).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Inst {
-    /// A word passing one of the tests.
-    Word(Vec<WordTest>),
+    /// A word passing one of the tests of `Program::lists[i]`.
+    Word(u32),
     /// Any one word or placeholder (`*`, one step of a gap).
     Item,
     /// Exactly one placeholder.
     Placeholder,
-    /// A captured word or placeholder, optionally constrained.
-    Capture(Arc<str>, Option<Vec<WordTest>>),
+    /// A captured word or placeholder, optionally constrained
+    /// (`Program::captures[i]`).
+    Capture(u32),
     /// A comma stands before the current token (consumes nothing).
     Comma,
     /// A sentence mark or colon.
@@ -59,6 +61,10 @@ enum Inst {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
     insts: Vec<Inst>,
+    /// Word lists of `Inst::Word` (shared with the pattern's elements).
+    lists: Vec<Arc<[WordTest]>>,
+    /// Name and constraint of each `Inst::Capture`.
+    captures: Vec<Capture>,
     /// Most tokens a match can consume.
     max_width: usize,
 }
@@ -66,15 +72,22 @@ pub struct Program {
 impl Program {
     /// Compiles pattern elements.
     pub fn compile(elems: &[Elem]) -> Program {
-        let mut insts = Vec::new();
-        compile_seq(elems, &mut insts);
-        insts.push(Inst::Match);
-        Program {
-            insts,
+        let mut prog = Program {
+            insts: Vec::new(),
+            lists: Vec::new(),
+            captures: Vec::new(),
             max_width: seq_width(elems).1,
-        }
+        };
+        compile_seq(elems, &mut prog);
+        prog.insts.push(Inst::Match);
+        prog.insts.shrink_to_fit();
+        prog.lists.shrink_to_fit();
+        prog.captures.shrink_to_fit();
+        prog
     }
 }
+
+type Capture = (Arc<str>, Option<Arc<[WordTest]>>);
 
 fn here(insts: &[Inst]) -> u32 {
     insts.len() as u32
@@ -89,19 +102,33 @@ fn patch(insts: &mut [Inst], at: usize, to: u32) {
     }
 }
 
-fn compile_seq(elems: &[Elem], insts: &mut Vec<Inst>) {
+fn compile_seq(elems: &[Elem], prog: &mut Program) {
     for e in elems {
-        compile_elem(e, insts);
+        compile_elem(e, prog);
     }
 }
 
 // Recursion depth is the pattern's nesting depth, which the parser bounds.
-fn compile_elem(e: &Elem, insts: &mut Vec<Inst>) {
+fn compile_elem(e: &Elem, prog: &mut Program) {
+    let insts = &mut prog.insts;
     match e {
-        Elem::Word(tests) => insts.push(Inst::Word(tests.clone())),
+        Elem::Word(tests) => {
+            // A list used twice in one pattern (a shared class) is kept once.
+            let k = match prog.lists.iter().position(|l| Arc::ptr_eq(l, tests)) {
+                Some(k) => k,
+                None => {
+                    prog.lists.push(tests.clone());
+                    prog.lists.len() - 1
+                }
+            };
+            insts.push(Inst::Word(k as u32))
+        }
         Elem::Any => insts.push(Inst::Item),
         Elem::Placeholder => insts.push(Inst::Placeholder),
-        Elem::Capture { name, only } => insts.push(Inst::Capture(name.clone(), only.clone())),
+        Elem::Capture { name, only } => {
+            prog.captures.push((name.clone(), only.clone()));
+            insts.push(Inst::Capture(prog.captures.len() as u32 - 1))
+        }
         Elem::Punct(',') => insts.push(Inst::Comma),
         Elem::Punct(c) => insts.push(Inst::Punct(*c)),
         Elem::SentenceStart => insts.push(Inst::SentenceStart),
@@ -124,7 +151,8 @@ fn compile_elem(e: &Elem, insts: &mut Vec<Inst>) {
             // Greedy: the element first, else skip it.
             let split = insts.len();
             insts.push(Inst::Split(here(insts) + 1, u32::MAX));
-            compile_elem(inner, insts);
+            compile_elem(inner, prog);
+            let insts = &mut prog.insts;
             let end = here(insts);
             patch(insts, split, end);
         }
@@ -132,11 +160,13 @@ fn compile_elem(e: &Elem, insts: &mut Vec<Inst>) {
             let mut jumps = Vec::with_capacity(alts.len());
             for (k, alt) in alts.iter().enumerate() {
                 let last = k + 1 == alts.len();
-                let split = insts.len();
+                let split = prog.insts.len();
                 if !last {
+                    let insts = &mut prog.insts;
                     insts.push(Inst::Split(here(insts) + 1, u32::MAX));
                 }
-                compile_seq(alt, insts);
+                compile_seq(alt, prog);
+                let insts = &mut prog.insts;
                 if !last {
                     jumps.push(insts.len());
                     insts.push(Inst::Jump(u32::MAX));
@@ -144,6 +174,7 @@ fn compile_elem(e: &Elem, insts: &mut Vec<Inst>) {
                     patch(insts, split, next);
                 }
             }
+            let insts = &mut prog.insts;
             let end = here(insts);
             for j in jumps {
                 patch(insts, j, end);
@@ -214,14 +245,15 @@ fn run(
             }
             let ok = match &prog.insts[pc as usize] {
                 Inst::Match => return Some((ti, caps)),
-                Inst::Word(tests) => {
+                Inst::Word(k) => {
                     ti < limit
                         && all[ti].kind == TokenKind::Word
-                        && word_ok(tests, toks.norm_of(ti))
+                        && word_ok(&prog.lists[*k as usize], toks.norm_of(ti))
                 }
                 Inst::Item => is_item(ti),
                 Inst::Placeholder => ti < limit && all[ti].kind == TokenKind::Placeholder,
-                Inst::Capture(name, only) => {
+                Inst::Capture(k) => {
+                    let (name, only) = &prog.captures[*k as usize];
                     let ok = is_item(ti)
                         && only.as_ref().is_none_or(|tests| {
                             all[ti].kind == TokenKind::Word && word_ok(tests, toks.norm_of(ti))
@@ -369,6 +401,15 @@ mod tests {
     }
 
     #[test]
+    fn instructions_stay_small() {
+        // Word lists and captures sit in side tables, not in each instruction.
+        assert!(std::mem::size_of::<Inst>() <= 12);
+        let p = parse("{v:a|b} (x|y z) x|y {w}").unwrap();
+        let prog = p.program();
+        assert_eq!((prog.lists.len(), prog.captures.len()), (4, 2));
+    }
+
+    #[test]
     fn never_crosses_a_sentence_end() {
         assert_eq!(first("You did. Not really.", "you did not"), None);
         assert_eq!(first("Just. Now", "just now"), None);
@@ -505,7 +546,7 @@ mod tests {
                     }
                 }
                 Elem::Group(alts) => {
-                    for alt in alts {
+                    for alt in alts.iter() {
                         let saved = ctx.caps.len();
                         // Match the alternative, then continue with the rest.
                         let rest = &elems[ei + 1..];

@@ -61,6 +61,9 @@ pub struct Engine {
     local_checks: Vec<u32>,
     /// Rules whose engine check looks at the whole document.
     document_checks: Vec<u32>,
+    /// Rules (by index) with `unless_nearby` guards, which
+    /// [`Engine::finish`] also looks for across block boundaries.
+    nearby: Vec<u32>,
     /// Some rule is conditioned on the `notification` function.
     needs_notice: bool,
     /// Some document check weighs the reply's sentences (apology-without-action).
@@ -125,7 +128,12 @@ const PARAM_KEYS: &[&str] = &[
 
 impl Engine {
     /// Compiles rules with overrides applied (rules turned off are dropped).
-    pub fn new(mut rules: Vec<Rule>, overrides: &Overrides) -> Result<Engine, PackError> {
+    /// Param patterns share their parsed items (see [`rules::pattern::sharing`]).
+    pub fn new(rules: Vec<Rule>, overrides: &Overrides) -> Result<Engine, PackError> {
+        rules::pattern::sharing(|| Engine::compile(rules, overrides))
+    }
+
+    fn compile(mut rules: Vec<Rule>, overrides: &Overrides) -> Result<Engine, PackError> {
         rules.retain_mut(|r| {
             let level = overrides
                 .levels
@@ -153,16 +161,19 @@ impl Engine {
         }
         let mut compiled = Vec::new();
         let mut anchors = Vec::new();
-        let mut push = |pattern: &Pattern,
+        // A rule's `match` patterns chose their anchors when the pack was
+        // validated; they are taken from the pattern, not chosen again.
+        let mut push = |elems: &[rules::Elem],
+                        found: Result<Vec<automaton::Anchor>, String>,
                         source: Source,
                         owner: Owner,
                         compiled: &mut Vec<Compiled>|
          -> Result<(), String> {
-            let a = automaton::anchors_for(&pattern.elems)?;
+            let a = found?;
             // Running sums: linear in the pattern's length.
-            let mut prefix = Vec::with_capacity(pattern.elems.len());
+            let mut prefix = Vec::with_capacity(elems.len());
             let mut acc = (0, 0);
-            for e in &pattern.elems {
+            for e in elems {
                 prefix.push(acc);
                 let w = e.width();
                 acc = (acc.0 + w.0, acc.1 + w.1);
@@ -175,10 +186,18 @@ impl Engine {
             });
             Ok(())
         };
-        for (ri, r) in rules.iter().enumerate() {
-            for (pi, p) in r.patterns.iter().enumerate() {
+        for (ri, r) in rules.iter_mut().enumerate() {
+            for (pi, p) in r.patterns.iter_mut().enumerate() {
                 let source = Source::Match(pi as u32);
-                push(p, source, Owner::Rule(ri as u32), &mut compiled).map_err(|m| PackError {
+                let found = p.take_anchors();
+                push(
+                    &p.elems,
+                    found,
+                    source,
+                    Owner::Rule(ri as u32),
+                    &mut compiled,
+                )
+                .map_err(|m| PackError {
                     file: r.pack.to_string(),
                     line: 0,
                     column: 0,
@@ -195,7 +214,9 @@ impl Engine {
                             message: format!("rule {} params.{key}: {e}", r.id),
                         })?;
                         let owner = Owner::Param(ri as u32, ki as u16);
-                        push(&p.clone(), Source::Own(p), owner, &mut compiled).map_err(|m| {
+                        let found = automaton::anchors_for(&p.elems);
+                        let elems = p.elems.clone();
+                        push(&elems, found, Source::Own(p), owner, &mut compiled).map_err(|m| {
                             PackError {
                                 file: r.pack.to_string(),
                                 line: 0,
@@ -244,6 +265,9 @@ impl Engine {
                 }
             })
             .collect();
+        let nearby = (0..rules.len() as u32)
+            .filter(|&i| !rules[i as usize].unless_nearby.is_empty())
+            .collect();
         let needs_notice = rules.iter().any(|r| {
             r.not_in.contains(&clause::Function::Notification)
                 || r.only_in.contains(&clause::Function::Notification)
@@ -254,6 +278,7 @@ impl Engine {
             r.check == Some(Check::ApologyWithoutAction) && r.param_usize("substance_words", 0) > 0
         });
         Ok(Engine {
+            nearby,
             needs_notice,
             needs_sentences,
             rules,
@@ -280,10 +305,13 @@ impl Engine {
 
     /// The embedded default packs, no overrides.
     pub fn default_packs() -> Engine {
-        let rules =
-            rules::default_rules().expect("embedded rule packs are valid (checked by tests)");
-        Engine::new(rules, &Overrides::default())
-            .expect("embedded rule packs compile (checked by tests)")
+        // One sharing scope: param patterns share the packs' parsed items.
+        rules::pattern::sharing(|| {
+            let rules =
+                rules::default_rules().expect("embedded rule packs are valid (checked by tests)");
+            Engine::new(rules, &Overrides::default())
+                .expect("embedded rule packs compile (checked by tests)")
+        })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -645,6 +673,9 @@ impl Engine {
     /// Tokenizes a neighbour only when a finding of such a rule needs it.
     fn hold_door_across_segments(&self, doc: &SourceDoc, parts: &mut [SegmentLint]) {
         const MAX_GAP: usize = 400;
+        if self.nearby.is_empty() {
+            return;
+        }
         let span = |i: usize| {
             let seg = &doc.segments[i];
             seg.to_source(0..seg.text.len()).0
@@ -656,9 +687,15 @@ impl Engine {
             }
             let mut drop: Vec<bool> = Vec::new();
             for f in &parts[i].findings {
-                let guards = match self.rule(&f.rule) {
-                    Some(r) if !r.unless_nearby.is_empty() => &r.unless_nearby,
-                    _ => {
+                // A few rules at most: compared by id (pointer first), no hashing.
+                let guards = match self
+                    .nearby
+                    .iter()
+                    .map(|&ri| &self.rules[ri as usize])
+                    .find(|r| r.id == f.rule)
+                {
+                    Some(r) => &r.unless_nearby,
+                    None => {
                         drop.push(false);
                         continue;
                     }

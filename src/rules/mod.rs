@@ -338,7 +338,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Vec<Rule>, PackError> {
     let pack = parse_toml(file, text)?;
     let mut lex = embedded_lexicon().clone();
     add_to_lexicon(&mut lex, &pack);
-    build_rules(file, text, pack, &lex)
+    pattern::sharing(|| build_rules(file, text, pack, &lex))
 }
 
 fn build_rules(
@@ -466,7 +466,7 @@ fn build_rules(
                     }
                 }
             }
-            if let Err(m) = crate::engine::automaton::anchors_for(&p.elems) {
+            if let Err(m) = p.anchors() {
                 return Err(err_at(
                     rule_start,
                     format!("rule {id:?}: pattern {:?}: {m}", p.source),
@@ -543,8 +543,15 @@ pub fn fix_captures(fix: &str) -> Vec<&str> {
     out
 }
 
-/// Parses several packs and checks ids are unique across them.
+/// Parses several packs and checks ids are unique across them. Patterns
+/// share their parsed items (word classes are parsed once per load).
 pub fn load_packs<'a>(
+    packs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<Rule>, PackError> {
+    pattern::sharing(|| load_packs_shared(packs))
+}
+
+fn load_packs_shared<'a>(
     packs: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Rule>, PackError> {
     let mut all: Vec<Rule> = Vec::new();

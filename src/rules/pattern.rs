@@ -1,7 +1,15 @@
 //! The token pattern language of rule packs (docs/rule-format.md): parses
 //! pattern strings into elements the engine compiles and verifies.
+//!
+//! Word lists and groups are shared (`Arc`), and inside a [`sharing`] scope
+//! (a pack load) every pattern item is parsed once: an expanded word class
+//! (`@apology`, `~forget`) that a hundred patterns use is one list in memory,
+//! not a hundred copies.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// One word test.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,22 +34,22 @@ impl WordTest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Elem {
     /// One word out of the alternatives.
-    Word(Vec<WordTest>),
+    Word(Arc<[WordTest]>),
     /// Any one word or placeholder.
     Any,
     /// Exactly one placeholder.
     Placeholder,
     /// A captured word or placeholder, optionally constrained.
     Capture {
-        name: std::sync::Arc<str>,
-        only: Option<Vec<WordTest>>,
+        name: Arc<str>,
+        only: Option<Arc<[WordTest]>>,
     },
     /// 0..=n words, placeholders or commas.
     Gap(usize),
     /// A punctuation mark.
     Punct(char),
     /// One of several sequences.
-    Group(Vec<Vec<Elem>>),
+    Group(Arc<[Vec<Elem>]>),
     /// The element may be absent.
     Optional(Box<Elem>),
     /// Start of a sentence.
@@ -85,7 +93,10 @@ pub struct Pattern {
     pub elems: Vec<Elem>,
     /// The verification program, compiled from `elems` on first use
     /// (so `elems` must not change once the pattern has matched).
-    program: std::sync::OnceLock<std::sync::Arc<crate::engine::matcher::Program>>,
+    program: std::sync::OnceLock<Arc<crate::engine::matcher::Program>>,
+    /// The automaton anchors, chosen on first use (pack validation); the
+    /// engine takes them when it builds its automaton.
+    anchors: std::sync::OnceLock<Result<Vec<crate::engine::automaton::Anchor>, String>>,
 }
 
 /// Source and elements only: whether the verification program has been built
@@ -114,6 +125,27 @@ impl Pattern {
             source,
             elems,
             program: Default::default(),
+            anchors: Default::default(),
+        }
+    }
+
+    /// The pattern's automaton anchors, or why it has none (chosen once).
+    pub fn anchors(&self) -> Result<&[crate::engine::automaton::Anchor], &str> {
+        match self
+            .anchors
+            .get_or_init(|| crate::engine::automaton::anchors_for(&self.elems))
+        {
+            Ok(a) => Ok(a),
+            Err(m) => Err(m),
+        }
+    }
+
+    /// Takes the anchors out (chosen now if they were not yet): the engine
+    /// keeps them in its automaton, not in the pattern.
+    pub fn take_anchors(&mut self) -> Result<Vec<crate::engine::automaton::Anchor>, String> {
+        match self.anchors.take() {
+            Some(a) => a,
+            None => crate::engine::automaton::anchors_for(&self.elems),
         }
     }
 
@@ -153,7 +185,7 @@ fn norm_word(w: &str) -> String {
         .collect()
 }
 
-fn word_tests(spec: &str, pattern: &str) -> Result<Vec<WordTest>, PatternError> {
+fn word_tests(spec: &str, pattern: &str) -> Result<Arc<[WordTest]>, PatternError> {
     let mut out = Vec::new();
     for alt in spec.split('|') {
         if alt.is_empty() {
@@ -193,7 +225,7 @@ fn word_tests(spec: &str, pattern: &str) -> Result<Vec<WordTest>, PatternError> 
             out.push(WordTest::Exact(norm_word(alt)));
         }
     }
-    Ok(out)
+    Ok(out.into())
 }
 
 /// Rejects patterns nested deeper than [`MAX_NESTING`] before any recursive
@@ -376,7 +408,52 @@ fn parse_seq(s: &str, pattern: &str) -> Result<Vec<Elem>, PatternError> {
     Ok(elems)
 }
 
+thread_local! {
+    /// Items parsed in the current [`sharing`] scope (None outside one).
+    static SHARED: RefCell<Option<HashMap<String, Elem>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with pattern items shared: inside, an item (a word list, a
+/// group, a capture…) already parsed is not parsed again but shares the
+/// first parse's lists. Scopes nest (the outermost one owns the cache); the
+/// cache is gone when the scope ends, the sharing stays.
+pub fn sharing<T>(f: impl FnOnce() -> T) -> T {
+    struct Scope(bool);
+    impl Drop for Scope {
+        fn drop(&mut self) {
+            if self.0 {
+                SHARED.with(|s| *s.borrow_mut() = None);
+            }
+        }
+    }
+    let outermost = SHARED.with(|s| {
+        let mut s = s.borrow_mut();
+        let fresh = s.is_none();
+        if fresh {
+            *s = Some(HashMap::new());
+        }
+        fresh
+    });
+    let _scope = Scope(outermost);
+    f()
+}
+
+/// An item's elements do not depend on the pattern around it (that is
+/// named only in errors), so a successful parse is reused in a scope.
 fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
+    if let Some(e) = SHARED.with(|s| s.borrow().as_ref().and_then(|m| m.get(item).cloned())) {
+        return Ok(e);
+    }
+    let e = parse_item_once(item, pattern)?;
+    SHARED.with(|s| {
+        if let Some(m) = s.borrow_mut().as_mut() {
+            m.insert(item.to_string(), e.clone());
+        }
+    });
+    Ok(e)
+}
+
+fn parse_item_once(item: &str, pattern: &str) -> Result<Elem, PatternError> {
     let err = |m: String| PatternError {
         pattern: pattern.into(),
         message: m,
@@ -404,7 +481,7 @@ fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
             }
             alts.push(seq);
         }
-        return Ok(Elem::Group(alts));
+        return Ok(Elem::Group(alts.into()));
     }
     if item.starts_with('{') {
         let inner = item
@@ -502,7 +579,7 @@ mod tests {
         assert_eq!(p.elems[4], Elem::Gap(2));
         assert_eq!(
             p.elems[5],
-            Elem::Word(vec![WordTest::Prefix("apologi".into())])
+            Elem::Word(vec![WordTest::Prefix("apologi".into())].into())
         );
         assert!(matches!(&p.elems[6], Elem::Optional(_)));
         assert_eq!(p.elems[10], Elem::Punct('!'));
@@ -514,9 +591,9 @@ mod tests {
         assert_eq!(
             p.elems,
             vec![
-                Elem::Word(vec![WordTest::Exact("you".into())]),
-                Elem::Word(vec![WordTest::Exact("did".into())]),
-                Elem::Word(vec![WordTest::Exact("not".into())])
+                Elem::Word(vec![WordTest::Exact("you".into())].into()),
+                Elem::Word(vec![WordTest::Exact("did".into())].into()),
+                Elem::Word(vec![WordTest::Exact("not".into())].into())
             ]
         );
     }
@@ -531,31 +608,28 @@ mod tests {
 
     #[test]
     fn hyphenated_pattern_words_match_as_the_tokenizer_splits_them() {
-        let w = |x: &str| Elem::Word(vec![WordTest::Exact(x.into())]);
+        let w = |x: &str| Elem::Word(vec![WordTest::Exact(x.into())].into());
         assert_eq!(
             parse("a no-brainer").unwrap().elems,
             vec![w("a"), w("no"), w("brainer")]
         );
         assert_eq!(
             parse("easy|no-brainer").unwrap().elems,
-            vec![Elem::Group(vec![
-                vec![w("easy")],
-                vec![w("no"), w("brainer")]
-            ])]
+            vec![Elem::Group(
+                vec![vec![w("easy")], vec![w("no"), w("brainer")]].into()
+            )]
         );
         assert_eq!(
             parse("follow-up?").unwrap().elems,
-            vec![Elem::Optional(Box::new(Elem::Group(vec![vec![
-                w("follow"),
-                w("up")
-            ]])))]
+            vec![Elem::Optional(Box::new(Elem::Group(
+                vec![vec![w("follow"), w("up")]].into()
+            )))]
         );
         assert_eq!(
             parse("(auto-close|close)").unwrap().elems,
-            vec![Elem::Group(vec![
-                vec![w("auto"), w("close")],
-                vec![w("close")]
-            ])]
+            vec![Elem::Group(
+                vec![vec![w("auto"), w("close")], vec![w("close")]].into()
+            )]
         );
         assert!(WordTest::Suffix("ed".into()).matches("refunded"));
         assert!(
@@ -564,13 +638,52 @@ mod tests {
         );
         assert_eq!(
             parse("i *ed|sent").unwrap().elems[1],
-            Elem::Word(vec![
-                WordTest::Suffix("ed".into()),
-                WordTest::Exact("sent".into())
-            ])
+            Elem::Word(
+                vec![
+                    WordTest::Suffix("ed".into()),
+                    WordTest::Exact("sent".into())
+                ]
+                .into()
+            )
         );
         // A lone dash stays punctuation-free input for the matcher's own rules.
         assert!(parse("thanks - the team").is_ok());
+    }
+
+    #[test]
+    fn a_sharing_scope_parses_each_item_once() {
+        let (a, b) = sharing(|| {
+            (
+                parse("we (soon|shortly|in due course) reply").unwrap(),
+                parse("back (soon|shortly|in due course)").unwrap(),
+            )
+        });
+        let group = |p: &Pattern, i: usize| match &p.elems[i] {
+            Elem::Group(g) => g.clone(),
+            e => panic!("{e:?}"),
+        };
+        assert!(Arc::ptr_eq(&group(&a, 1), &group(&b, 1)));
+        // Outside a scope: the same elements, parsed separately.
+        let c = parse("back (soon|shortly|in due course)").unwrap();
+        assert_eq!(c, b);
+        assert!(!Arc::ptr_eq(&group(&b, 1), &group(&c, 1)));
+        // A failed parse is not kept, and names its own pattern.
+        let e = sharing(|| {
+            parse("a (b|c)").unwrap();
+            parse("x (b|c) {..0}").unwrap_err()
+        });
+        assert_eq!(e.pattern, "x (b|c) {..0}");
+        assert!(e.message.contains("gap"), "{e}");
+    }
+
+    #[test]
+    fn anchors_are_chosen_once_and_taken_by_the_engine() {
+        let mut p = parse("{x} you (failed|forgot) to").unwrap();
+        let want = crate::engine::automaton::anchors_for(&p.elems).unwrap();
+        assert_eq!(p.anchors().unwrap(), want.as_slice());
+        assert_eq!(p.take_anchors().unwrap(), want);
+        assert_eq!(p.take_anchors().unwrap(), want, "chosen again when taken");
+        assert!(parse("{x} *").unwrap().anchors().is_err());
     }
 
     #[test]
