@@ -2,7 +2,10 @@
 //! return freed pages to the system (glibc keeps them otherwise, so a server
 //! that once held 1,000 documents would keep their footprint). Debounced: one
 //! trim shortly after a burst of closes; also once after the default packs
-//! compile (compiling frees far more than the engine keeps).
+//! compile (compiling frees far more than the engine keeps). At start-up the
+//! number of malloc arenas is capped: lint work runs on many short-lived
+//! blocking threads, and glibc would otherwise give each its own arena, whose
+//! free pages count in the server's resident memory.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -39,3 +42,16 @@ fn trim() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn trim() {}
+
+/// Caps glibc's malloc arenas (one per lint thread by default) at two.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn limit_arenas() {
+    // SAFETY: mallopt only changes allocator tuning; called once at start-up
+    // before any worker thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn limit_arenas() {}

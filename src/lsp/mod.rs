@@ -26,6 +26,7 @@ use tower_lsp_server::{LspService, Server};
 
 /// Runs the language server over stdio until the client exits.
 pub fn run_stdio() -> anyhow::Result<()> {
+    memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(16)
