@@ -54,32 +54,21 @@ impl CheckParams {
             min_words: rule.param_usize("min_words", 2).max(1),
             min_letters: rule.param_usize("min_letters", 6),
             single_word_min_letters: rule.param_usize("single_word_min_letters", 0),
-            allow: rule
-                .param_strings("allow")
-                .iter()
-                .map(|s| s.to_uppercase())
-                .collect(),
-            emphasis: rule
-                .param_strings("emphasis")
-                .iter()
-                .map(|s| s.to_uppercase())
-                .collect(),
-            term_before: rule
-                .param_strings("term_before")
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
-            term_after: rule
-                .param_strings("term_after")
-                .iter()
-                .map(|s| s.to_lowercase())
-                .collect(),
+            allow: word_set(rule, "allow", str::to_uppercase),
+            emphasis: word_set(rule, "emphasis", str::to_uppercase),
+            term_before: word_set(rule, "term_before", str::to_lowercase),
+            term_after: word_set(rule, "term_after", str::to_lowercase),
             max_sentence_words: rule.param_usize("max_sentence_words", 40),
             max_paragraph_words: rule.param_usize("max_paragraph_words", 150),
             max: rule.param_usize("max", 2),
             customer_problem: rule.param_patterns("customer_problem"),
         }
     }
+}
+
+/// A word-list param as a set, each word in the case the check compares in.
+fn word_set(rule: &Rule, key: &str, case: fn(&str) -> String) -> std::collections::HashSet<String> {
+    rule.param_strings(key).iter().map(|s| case(s)).collect()
 }
 
 /// Checks that look at one segment.

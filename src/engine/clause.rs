@@ -272,6 +272,21 @@ mod tests {
     }
 
     #[test]
+    fn help_desk_system_mail_reads_as_an_automated_notice() {
+        for text in [
+            "This is a courtesy e-mail to let you know that we have received your query.",
+            "Your ticket has been assigned a number of 4411.",
+            "Please reply keeping the subject intact.",
+            "##- Please type your reply above this line -##",
+        ] {
+            assert!(is_automated_notice(&tokenize(text)), "{text}");
+        }
+        assert!(!is_automated_notice(&tokenize(
+            "I've assigned your ticket to Sam, who will call you today."
+        )));
+    }
+
+    #[test]
     fn conditions_questions_requirements_and_reports() {
         assert!(
             at("If you didn't get the email, resend it.", "did").contains(Function::Conditional)

@@ -154,7 +154,7 @@ pub fn expand_contraction(w: &str) -> Option<(&str, &'static str)> {
 /// where `split` is the byte offset in the word where `second` starts.
 /// `original` is the word as written: the one-letter "u" and "ur" count only
 /// in lower case (a capital U is usually a letter or a key).
-pub fn informal_form(
+fn informal_form(
     norm: &str,
     original: &str,
 ) -> Option<(&'static str, Option<&'static str>, usize)> {
@@ -401,62 +401,42 @@ pub fn tokenize(text: &str) -> Tokens {
                     norm.extend(ch.to_lowercase());
                 }
             }
-            if let Some((first, second, split)) = informal_form(&norm, word) {
-                match second {
-                    Some(second) => {
-                        push(
-                            &mut out,
-                            TokenKind::Word,
-                            start..start + split,
-                            first,
-                            &mut comma,
-                            quoted,
-                            sentence,
-                        );
-                        push(
-                            &mut out,
-                            TokenKind::Word,
-                            start + split..j,
-                            second,
-                            &mut comma,
-                            quoted,
-                            sentence,
-                        );
-                    }
-                    None => push(
+            // One word read as two ("didn't" → did not, "dont" → do not), or a
+            // chat spelling read as its word ("u" → you): (first, second, split).
+            let informal = if norm.len() <= 8 {
+                informal_form(&norm, word)
+            } else {
+                None
+            };
+            let expanded = informal.or_else(|| {
+                if !norm.contains('\'') && norm != "cannot" {
+                    return None;
+                }
+                let (a, b) = expand_contraction(&norm)?;
+                Some((a, Some(b), contraction_split(word, b)))
+            });
+            if let Some((first, second, split)) = expanded {
+                let first_end = if second.is_some() { start + split } else { j };
+                push(
+                    &mut out,
+                    TokenKind::Word,
+                    start..first_end,
+                    first,
+                    &mut comma,
+                    quoted,
+                    sentence,
+                );
+                if let Some(second) = second {
+                    push(
                         &mut out,
                         TokenKind::Word,
-                        start..j,
-                        first,
+                        first_end..j,
+                        second,
                         &mut comma,
                         quoted,
                         sentence,
-                    ),
+                    );
                 }
-            } else if let Some((a, bword)) = if norm.contains('\'') || norm == "cannot" {
-                expand_contraction(&norm)
-            } else {
-                None
-            } {
-                let split = start + contraction_split(word, bword);
-                push(
-                    &mut out,
-                    TokenKind::Word,
-                    start..split,
-                    a,
-                    &mut comma,
-                    quoted,
-                    sentence,
-                );
-                push(
-                    &mut out,
-                    TokenKind::Word,
-                    split..j,
-                    bword,
-                    &mut comma,
-                    quoted,
-                    sentence,
-                );
             } else if let Some(base) = norm.strip_suffix("'s") {
                 // Possessive: the word, then "'s".
                 let base = base.to_string();
