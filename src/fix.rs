@@ -247,11 +247,9 @@ fn shape_of(
 
 /// Documents up to this size are linted whole to check one quick fix;
 /// larger plain-text and Markdown ones are checked on the blocks the fix
-/// touches (blocks lint alone as in the document).
+/// touches (blocks lint alone as in the document), larger documents of the
+/// other formats on the values the fix touches ([`lint_touched_values`]).
 pub const QUICK_FIX_WHOLE_BYTES: usize = 64 * 1024;
-/// Larger documents of other formats (which cannot be cut) are not
-/// checked: one lint there costs more than a code action may take.
-pub const QUICK_FIX_MAX_BYTES: usize = 512 * 1024;
 
 /// Whether one quick fix (`edits`, the fix of the finding of `rule` at
 /// `range`), applied alone, passes the guards of [`fix_until_stable`]: it
@@ -259,7 +257,7 @@ pub const QUICK_FIX_MAX_BYTES: usize = 512 * 1024;
 /// finding of another rule near it, and removes its own finding. The
 /// editor offers only such fixes, as `tactful fix` applies only such.
 /// `true` when it cannot be judged (the finding is not found again, or the
-/// document is too large to lint within a code action).
+/// document cannot be read).
 pub fn quick_fix_is_sound(
     linter: &crate::lint::Linter,
     text: &str,
@@ -279,23 +277,23 @@ pub fn quick_fix_is_sound(
     if hi > text.len() {
         return false;
     }
-    let window = if text.len() <= QUICK_FIX_WHOLE_BYTES {
-        0..text.len()
-    } else if matches!(
+    let blockwise = matches!(
         settings.format,
         crate::source::Format::Text | crate::source::Format::Markdown
-    ) {
+    );
+    let window = if text.len() <= QUICK_FIX_WHOLE_BYTES || !blockwise {
+        0..text.len()
+    } else {
         let blocks = crate::incremental::split_blocks(text);
         let first = blocks
             .partition_point(|b| b.end <= lo)
             .min(blocks.len() - 1);
         let last = blocks.partition_point(|b| b.end < hi).min(blocks.len() - 1);
         blocks[first].start..blocks[last].end
-    } else if text.len() <= QUICK_FIX_MAX_BYTES {
-        0..text.len()
-    } else {
-        return true;
     };
+    // Large documents that cannot be cut are judged on the values the fix
+    // touches: the lint costs what the edit touches, not the document.
+    let by_value = text.len() > QUICK_FIX_WHOLE_BYTES && !blockwise;
     let base = window.start;
     let part = &text[window];
     let shifted: Vec<Edit> = edits
@@ -306,7 +304,14 @@ pub fn quick_fix_is_sound(
         })
         .collect();
     let range = range.start - base..range.end - base;
-    let Ok(before) = linter.lint(part, settings).map(|r| r.findings) else {
+    let lint = |t: &str, touched: Range<usize>| {
+        if by_value {
+            lint_touched_values(linter, t, settings, touched)
+        } else {
+            linter.lint(t, settings).map(|r| r.findings)
+        }
+    };
+    let Ok(before) = lint(part, lo - base..hi - base) else {
         return true;
     };
     let Some(index) = before
@@ -321,12 +326,40 @@ pub fn quick_fix_is_sound(
         (Ok(a), Ok(b)) if a == b => {}
         _ => return false,
     }
-    let Ok(after) = linter.lint(&next, settings).map(|r| r.findings) else {
+    let grown: isize = chosen
+        .iter()
+        .map(|e| e.replacement.len() as isize - e.range.len() as isize)
+        .sum();
+    let hi_after = ((hi - base) as isize + grown).max((lo - base) as isize) as usize;
+    let Ok(after) = lint(&next, lo - base..hi_after) else {
         return false;
     };
     let picked = [(index, shifted)];
     introduced_by(&before, &after, &picked, &chosen).is_empty()
         && ineffective(part, &before, &after, &picked, &chosen).is_empty()
+}
+
+/// The findings of the prose values of `text` (a JSON or YAML string, an
+/// HTML text run, a template's text) whose source overlaps `touched`,
+/// linted as a document of their own: sentences never cross values, so a
+/// value's sentence findings are the ones it has in the whole document.
+/// Document checks see only these values; the document's kind, directives
+/// and protected spans are kept, its quoted context is left out. Before and
+/// after a fix are judged the same way, so a fix is refused rather than
+/// offered when the two readings differ.
+pub fn lint_touched_values(
+    linter: &crate::lint::Linter,
+    text: &str,
+    settings: &crate::lint::FileSettings,
+    touched: Range<usize>,
+) -> Result<Vec<Finding>, crate::source::SourceError> {
+    let mut doc = crate::source::extract(text, settings.format, &settings.source)?;
+    doc.segments.retain(|seg| {
+        let (r, _) = seg.to_source(0..seg.text.len());
+        r.start <= touched.end && touched.start <= r.end
+    });
+    doc.quoted.clear();
+    Ok(linter.lint_doc(text, &doc, settings).findings)
 }
 
 fn refusal_key(text: &str, f: &Finding) -> (String, String, String) {
@@ -838,6 +871,71 @@ match = ["^ the refund was processed"]
         assert!(sound(&format!(
             "{filler}Per my last email, we sent it.\n\n{filler}"
         )));
+    }
+
+    #[test]
+    fn a_quick_fix_in_a_large_json_or_yaml_export_is_checked_on_the_values_it_touches() {
+        let pack = r#"
+[[rule]]
+id = "passive-aggressive.per-my-last-email"
+category = "passive-aggressive"
+message = "m"
+why = "w"
+match = ["per my last email"]
+fix = [""]
+
+[[rule]]
+id = "no-ownership.passive-start"
+category = "no-ownership"
+message = "m"
+why = "w"
+match = ["^ the refund was processed"]
+"#;
+        let l = linter(pack);
+        let sound = |text: &str, format: crate::source::Format| {
+            let s = crate::lint::FileSettings {
+                format,
+                ..Default::default()
+            };
+            let f = l.lint(text, &s).unwrap().findings;
+            let f = f
+                .iter()
+                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
+                .unwrap();
+            let fix = f.preferred_fix().unwrap();
+            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+        };
+        // Far more than a code action could lint whole, in one file of
+        // either format: the fix that would bring a no-ownership finding is
+        // refused, the harmless one offered.
+        let json = |reply: &str| {
+            let filler: Vec<String> = (0..12_000)
+                .map(|i| format!("{{\"name\": \"m{i}\", \"body\": \"We sent the label today.\"}}"))
+                .collect();
+            format!(
+                "[{}, {{\"name\": \"x\", \"body\": \"{reply}\"}}, {}]",
+                filler.join(", "),
+                filler.join(", ")
+            )
+        };
+        let bad = json("Per my last email, the refund was processed.");
+        assert!(bad.len() > 1 << 20);
+        assert!(!sound(&bad, crate::source::Format::Json));
+        assert!(sound(
+            &json("Per my last email, we sent it."),
+            crate::source::Format::Json
+        ));
+        let yaml = |reply: &str| {
+            let filler = "- name: m\n  body: We sent the label today.\n".repeat(20_000);
+            format!("{filler}- name: x\n  body: \"{reply}\"\n{filler}")
+        };
+        let bad = yaml("Per my last email, the refund was processed.");
+        assert!(bad.len() > 1 << 20);
+        assert!(!sound(&bad, crate::source::Format::Yaml));
+        assert!(sound(
+            &yaml("Per my last email, we sent it."),
+            crate::source::Format::Yaml
+        ));
     }
 
     #[test]

@@ -67,18 +67,29 @@ impl Linter {
     /// Lints one document.
     pub fn lint(&self, text: &str, settings: &FileSettings) -> Result<LintResult, SourceError> {
         let doc = source::extract(text, settings.format, &settings.source)?;
+        Ok(self.lint_doc(text, &doc, settings))
+    }
+
+    /// Lints a document already turned into prose (`doc`, extracted from
+    /// `text` with `settings`, possibly narrowed to some of its segments).
+    pub fn lint_doc(
+        &self,
+        text: &str,
+        doc: &source::SourceDoc,
+        settings: &FileSettings,
+    ) -> LintResult {
         let kind = doc.kind.unwrap_or(settings.kind);
-        let mut findings = self.engine.lint(text, &doc, kind);
+        let mut findings = self.engine.lint(text, doc, kind);
         source::repair::repair_fixes(text, settings.format, &doc.protected, &mut findings);
         if !settings.keep_covered {
             drop_covered_findings(&mut findings);
         }
         let summary = Summary::of(&findings, text);
-        Ok(LintResult {
+        LintResult {
             findings,
             kind,
             summary,
-        })
+        }
     }
 }
 
