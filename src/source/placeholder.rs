@@ -77,11 +77,7 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
     while i < b.len() {
         // Every tag holds a `{` in its first two bytes (or starts `[[`): jump
         // to the next one, backing up over a `%` or `$` right before it.
-        let next = if brackets {
-            memchr::memchr2(b'{', b'[', &b[i..])
-        } else {
-            memchr::memchr(b'{', &b[i..])
-        };
+        let next = memchr::memchr2(b'{', b'[', &b[i..]);
         let Some(k) = next else { break };
         let j = i + k;
         i = if j > i && matches!(b[j - 1], b'%' | b'$') {
@@ -135,6 +131,33 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
                 i = end;
                 continue;
             }
+        } else if c == b'{'
+            && i + 1 < b.len()
+            && (b[i + 1].is_ascii_alphabetic() || b[i + 1] == b'_')
+        {
+            // `{customer_name}` (ICU messages, Python format strings, macro
+            // libraries): one identifier, nothing else.
+            if let Some(end) = single_brace(b, i) {
+                tags.push(Tag {
+                    kind: TagKind::Placeholder,
+                    range: i..end,
+                    body: i..i,
+                });
+                i = end;
+                continue;
+            }
+        } else if c == b'[' && (i + 1 >= b.len() || b[i + 1] != b'[') {
+            // `[Customer Name]`, `[agent name]`, `[date]`: a fill-in slot of
+            // a hand-written macro (not a Markdown link, reference or note).
+            if let Some(end) = fill_in_slot(b, i) {
+                tags.push(Tag {
+                    kind: TagKind::Placeholder,
+                    range: i..end,
+                    body: i..i,
+                });
+                i = end;
+                continue;
+            }
         } else if brackets && c == b'[' && i + 1 < b.len() && b[i + 1] == b'[' {
             if let Some(end) = find_close(b, i + 2, b"]]", 200) {
                 tags.push(Tag {
@@ -149,6 +172,50 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
         i += 1;
     }
     tags
+}
+
+/// End of a `{identifier}` placeholder at `i` (on `{`): letters, digits,
+/// `_`, `.` and `-`, at most 60 bytes, then `}` not followed by another.
+fn single_brace(b: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && matches!(b[i - 1], b'{' | b'\\') {
+        return None;
+    }
+    let len = b[i + 1..]
+        .iter()
+        .take(61)
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    let close = i + 1 + len;
+    (len <= 60 && b.get(close) == Some(&b'}') && b.get(close + 1) != Some(&b'}'))
+        .then_some(close + 1)
+}
+
+/// End of a `[Customer Name]` fill-in slot at `i` (on `[`): it opens with a
+/// letter, holds only words (letters, digits, spaces, `'`, `/`, `_`, `-`,
+/// `.`), 2 to 60 bytes on one line, and is not Markdown: not `![…]`,
+/// `]…[` or a link (`[…](`, `[…][`, `[…]:`).
+fn fill_in_slot(b: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && matches!(b[i - 1], b'!' | b']' | b'\\' | b'[') {
+        return None;
+    }
+    if !b.get(i + 1)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let len = b[i + 1..]
+        .iter()
+        .take(61)
+        .take_while(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b' ' | b'\'' | b'/' | b'_' | b'-' | b'.')
+        })
+        .count();
+    let close = i + 1 + len;
+    if !(2..=60).contains(&len) || b.get(close) != Some(&b']') || b[close - 1] == b' ' {
+        return None;
+    }
+    if matches!(b.get(close + 1), Some(b'(' | b'[' | b':')) {
+        return None;
+    }
+    Some(close + 1)
 }
 
 /// `r` without the whitespace-control marks `marks` at either end.
@@ -534,12 +601,44 @@ mod tests {
         assert_eq!(k.len(), 5);
         assert!(k.iter().all(|(kind, _)| *kind == TagKind::Placeholder));
         let more =
-            kinds("Dear ${Cases.Contact Name}, {!Contact.FirstName} costs $5 {not} {! x} ${ y}");
+            kinds("Dear ${Cases.Contact Name}, {!Contact.FirstName} costs $5 { not } {! x} ${ y}");
         assert_eq!(
             more.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
             vec!["${Cases.Contact Name}", "{!Contact.FirstName}"]
         );
         assert_eq!(k[3].1, "{%customer.firstName,fallback=there%}");
+    }
+
+    #[test]
+    fn hand_written_fill_in_slots_are_placeholders_and_markdown_brackets_are_not() {
+        let slots = |t: &str| -> Vec<String> {
+            scan(t, false)
+                .into_iter()
+                .filter(|x| x.kind == TagKind::Placeholder)
+                .map(|x| t[x.range].to_string())
+                .collect()
+        };
+        assert_eq!(
+            slots(
+                "Hi {customer_name}, I'll update you by [timeframe if known / soon]. [Agent Name]"
+            ),
+            [
+                "{customer_name}",
+                "[timeframe if known / soon]",
+                "[Agent Name]"
+            ]
+        );
+        // Links, references, images, notes, footnotes, task boxes and
+        // anything that is not a lone identifier or a few words stay text.
+        for t in [
+            "See [the guide](https://x.test) or [the FAQ][faq].",
+            "[faq]: https://x.test",
+            "![logo](a.png) [^1] [x] [ ] [!NOTE] [1]",
+            "{ not a slot } {a b} {x}} {{y} \\{z} [ends with space ]",
+            "a{color:red} [a very long bracketed aside that goes on for far more than sixty bytes]",
+        ] {
+            assert!(slots(t).is_empty(), "{t}: {:?}", slots(t));
+        }
     }
 
     #[test]
