@@ -75,6 +75,21 @@ fn after_title(out: &Tokens, at: usize) -> bool {
     })
 }
 
+/// The emoji that carry an attitude toward someone (an eye-roll in an
+/// internal note), read as the word a pattern spells (`eyeroll`, the same
+/// word as the `:eyeroll:` shortcode). Other emoji stay invisible to rules,
+/// as punctuation is; skin tones and joiners after these are skipped.
+fn attitude_emoji(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{1F644}' => "eyeroll",
+        '\u{1F926}' => "facepalm",
+        '\u{1F612}' => "unamused",
+        '\u{1F921}' => "clown",
+        '\u{1F971}' => "yawn",
+        _ => return None,
+    })
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -362,6 +377,19 @@ pub fn tokenize(text: &str) -> Tokens {
             i += clen;
             continue;
         }
+        if let Some(word) = attitude_emoji(c) {
+            push(
+                &mut out,
+                TokenKind::Word,
+                i..i + clen,
+                word,
+                &mut comma,
+                quoted,
+                sentence,
+            );
+            i += clen;
+            continue;
+        }
         if matches!(c, '\u{201C}') {
             quoted = true;
             i += clen;
@@ -501,6 +529,18 @@ pub fn tokenize(text: &str) -> Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attitude_emoji_read_as_the_word_of_their_shortcode() {
+        let t = tokenize("Thanks, Sales \u{1F644} and \u{1F926}\u{200D}\u{2640}\u{FE0F} \u{1F600}");
+        let words: Vec<&str> = t
+            .tokens
+            .iter()
+            .filter(|x| x.kind == TokenKind::Word)
+            .map(|x| &t.norm[x.norm.clone()])
+            .collect();
+        assert_eq!(words, ["thanks", "sales", "eyeroll", "and", "facepalm"]);
+    }
 
     fn norms(t: &Tokens) -> Vec<&str> {
         (0..t.tokens.len()).map(|i| t.norm_of(i)).collect()
