@@ -250,9 +250,10 @@ pub fn is_automated_notice(toks: &Tokens) -> bool {
             }
         }
     }
-    index.unanchored.iter().any(|&pi| {
-        (0..n).any(|s| matcher::match_at(toks, &c.notice[pi as usize], s).is_some())
-    })
+    index
+        .unanchored
+        .iter()
+        .any(|&pi| (0..n).any(|s| matcher::match_at(toks, &c.notice[pi as usize], s).is_some()))
 }
 
 /// The notice cues' anchors in one small automaton: (pattern, least and
