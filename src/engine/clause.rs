@@ -113,8 +113,6 @@ struct Cues {
     notice: Vec<Pattern>,
 }
 
-/// The exact words the first element of `elems` can be, if it is literal.
-
 fn class_patterns(name: &str, fallback: &[&str]) -> Vec<Pattern> {
     let lex = rules::embedded_lexicon();
     let owned: Vec<String>;
