@@ -204,8 +204,9 @@ fn rarity_of(forms: &[(String, bool)]) -> usize {
     least.saturating_sub(forms.len().max(1).ilog2() as usize)
 }
 
-/// Anchors this rare or rarer take no gate.
-const GATED_BELOW: usize = 10;
+/// Anchors this rare or rarer take no gate unless every form of them is
+/// made of common and frequent words only.
+const GATED_BELOW: usize = 8;
 
 /// Most gates of one pattern.
 const MAX_GATES: usize = 3;
@@ -309,7 +310,8 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
     // words. Every
     // gate must occur in the anchor's sentence before the anchor is verified.
     let strength = rarity_of(&acc);
-    if strength < GATED_BELOW {
+    let common = acc.iter().all(|(f, _)| f.split(' ').all(|w| tier(w) < 2));
+    if common || strength < GATED_BELOW {
         let mut gates: Vec<(usize, usize)> = elems
             .iter()
             .enumerate()
