@@ -7,6 +7,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::tokenize::Tokens;
 use crate::rules::pattern::{Elem, WordTest};
 
 /// Most alternatives one anchor may expand to.
@@ -182,14 +183,16 @@ const FREQUENT: &[&str] = &[
 ];
 
 /// How rare a form is, for choosing gates (higher is rarer): common words
-/// count 1, frequent ones 3, any other word 6 and more with its length;
+/// count 3, frequent ones 5, any other word 8 and more with its length;
 /// words of a phrase add up.
 fn rarity(form: &str) -> usize {
+    // Every word adds 2 besides its tier: a phrase of common words is rarer
+    // than any one of them (and the score stays additive over elements).
     form.split(' ')
         .map(|w| match tier(w) {
-            0 => 1,
-            1 => 3,
-            _ => 6 + w.len().min(12) / 3,
+            0 => 3,
+            1 => 5,
+            _ => 8 + w.len().min(12) / 3,
         })
         .sum()
 }
@@ -201,8 +204,16 @@ fn rarity_of(forms: &[(String, bool)]) -> usize {
     least.saturating_sub(forms.len().max(1).ilog2() as usize)
 }
 
-/// Anchors this rare or rarer take no gate.
-const RARE_ENOUGH: usize = 6;
+/// Anchors this rare or rarer take no gate unless every form of them is
+/// made of common and frequent words only.
+const GATED_BELOW: usize = 8;
+
+/// Most gates of one pattern.
+const MAX_GATES: usize = 3;
+
+/// Gates at least this rare: a lone common word would open too many
+/// patterns in every sentence to narrow anything.
+const MIN_GATE_RARITY: usize = 4;
 
 /// One anchor of a pattern: the text searched for and the index of the
 /// pattern element its first word stands for. A gate (`gate: true`) is
@@ -294,38 +305,48 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
             gate: false,
         })
         .collect();
-    // A common-word anchor gets a gate: the rarest mandatory literal element
-    // outside it, when that is clearly rarer.
+    // A common-word anchor gets gates: the rarest mandatory literal
+    // elements outside it (up to [`MAX_GATES`]) that are not lone common
+    // words. Every
+    // gate must occur in the anchor's sentence before the anchor is verified.
     let strength = rarity_of(&acc);
-    if strength < RARE_ENOUGH {
-        let gate = elems
+    let common = acc.iter().all(|(f, _)| f.split(' ').all(|w| tier(w) < 2));
+    if common || strength < GATED_BELOW {
+        let mut gates: Vec<(usize, usize)> = elems
             .iter()
             .enumerate()
             .filter(|(k, _)| !(i..j).contains(k))
             .filter_map(|(k, e)| Some((k, gate_stats(e)?)))
-            .filter(|(_, (r, n))| (1..=MAX_EXPANSION).contains(n) && *r >= strength + 2)
-            .max_by_key(|(k, (r, _))| (*r, std::cmp::Reverse(*k)));
-        if let Some((k, forms)) = gate.and_then(|(k, _)| Some((k, gate_forms(&elems[k])?))) {
-            out.extend(forms.iter().map(|(s, p)| Anchor {
-                text: anchor_text(s, *p),
-                elem: k,
-                gate: true,
-            }));
+            .filter(|(_, (r, n))| (1..=MAX_EXPANSION).contains(n) && *r >= MIN_GATE_RARITY)
+            .map(|(k, (r, _))| (k, r))
+            .collect();
+        // Rarest first, earlier elements first among equals.
+        gates.sort_by_key(|&(k, r)| (std::cmp::Reverse(r), k));
+        gates.truncate(MAX_GATES);
+        for (k, _) in gates {
+            if let Some(forms) = gate_forms(&elems[k]) {
+                out.extend(forms.iter().map(|(s, p)| Anchor {
+                    text: anchor_text(s, *p),
+                    elem: k,
+                    gate: true,
+                }));
+            }
         }
     }
     Ok(out)
 }
 
 /// The automaton: anchor texts → (pattern id, anchor element), and gate
-/// texts → the patterns they open.
+/// texts → the (pattern, gate element) pairs they stand for.
 pub struct Automaton {
     ac: AhoCorasick,
     /// For each automaton pattern, the owners (pattern index, element index).
     owners: Vec<Vec<(u32, u32)>>,
-    /// For each automaton pattern, the patterns it is a gate of.
-    gates: Vec<Vec<u32>>,
-    /// Per pattern index: whether its anchor hits need a gate hit.
-    gated: Vec<bool>,
+    /// For each automaton pattern, the (pattern, gate element) pairs it is
+    /// a form of.
+    gates: Vec<Vec<(u32, u32)>>,
+    /// Per pattern index: its gate elements (all must occur), sorted.
+    gated: Vec<Vec<u32>>,
 }
 
 impl std::fmt::Debug for Automaton {
@@ -339,8 +360,8 @@ impl Automaton {
     pub fn build(anchors: &[(u32, Vec<Anchor>)]) -> Automaton {
         let mut texts: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
-        let mut gates: Vec<Vec<u32>> = Vec::new();
-        let mut gated = Vec::new();
+        let mut gates: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut gated: Vec<Vec<u32>> = Vec::new();
         let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (pat, list) in anchors {
             for a in list {
@@ -350,16 +371,20 @@ impl Automaton {
                     gates.push(Vec::new());
                     texts.len() - 1
                 });
+                let owner = (*pat, a.elem as u32);
                 if a.gate {
                     if gated.len() <= *pat as usize {
-                        gated.resize(*pat as usize + 1, false);
+                        gated.resize(*pat as usize + 1, Vec::new());
                     }
-                    gated[*pat as usize] = true;
-                    if !gates[k].contains(pat) {
-                        gates[k].push(*pat);
+                    let g = &mut gated[*pat as usize];
+                    if let Err(at) = g.binary_search(&owner.1) {
+                        g.insert(at, owner.1);
                     }
-                } else if !owners[k].contains(&(*pat, a.elem as u32)) {
-                    owners[k].push((*pat, a.elem as u32));
+                    if !gates[k].contains(&owner) {
+                        gates[k].push(owner);
+                    }
+                } else if !owners[k].contains(&owner) {
+                    owners[k].push(owner);
                 }
             }
         }
@@ -376,36 +401,56 @@ impl Automaton {
         }
     }
 
-    /// Every (pattern, element, norm offset of the anchor's first word), in
-    /// text order; a gated pattern's only when one of its gates occurs in
-    /// `norm`.
-    pub fn candidates(&self, norm: &str, mut f: impl FnMut(u32, u32, usize)) {
+    /// Every (pattern, element, token of the anchor's first word), in text
+    /// order; a gated pattern's only when each of its gates occurs in the
+    /// same sentence (a match never leaves its sentence, so every gate word
+    /// of a match is in the sentence of its anchor).
+    pub fn candidates(&self, toks: &Tokens, mut f: impl FnMut(u32, u32, usize)) {
+        let norm = toks.norm.as_str();
         if self.gated.is_empty() {
             for m in self.ac.find_overlapping_iter(norm) {
-                for &(pat, elem) in &self.owners[m.pattern().as_usize()] {
-                    f(pat, elem, m.start() + 1);
+                let owners = &self.owners[m.pattern().as_usize()];
+                if owners.is_empty() {
+                    continue;
+                }
+                let Some(t) = toks.token_at_norm(m.start() + 1) else {
+                    continue;
+                };
+                for &(pat, elem) in owners {
+                    f(pat, elem, t);
                 }
             }
             return;
         }
-        let mut open = vec![0u64; self.gated.len().div_ceil(64)];
+        // (gated pattern, gate element, sentence) triples that occur.
+        let mut open: Vec<(u32, u32, u32)> = Vec::new();
         let mut hits: Vec<(u32, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(norm) {
             let k = m.pattern().as_usize();
-            for &p in &self.gates[k] {
-                open[p as usize / 64] |= 1 << (p % 64);
+            let (gates, owners) = (&self.gates[k], &self.owners[k]);
+            if gates.is_empty() && owners.is_empty() {
+                continue;
             }
-            if !self.owners[k].is_empty() {
-                hits.push((k as u32, m.start()));
+            let Some(t) = toks.token_at_norm(m.start() + 1) else {
+                continue;
+            };
+            let sentence = toks.tokens[t].sentence;
+            open.extend(gates.iter().map(|&(p, e)| (p, e, sentence)));
+            if !owners.is_empty() {
+                hits.push((k as u32, t));
             }
         }
-        for (k, start) in hits {
+        open.sort_unstable();
+        open.dedup();
+        for (k, t) in hits {
+            let sentence = toks.tokens[t].sentence;
             for &(pat, elem) in &self.owners[k as usize] {
-                let p = pat as usize;
-                if !self.gated.get(p).copied().unwrap_or(false)
-                    || open[p / 64] & (1 << (p % 64)) != 0
+                let needs = self.gated.get(pat as usize).map_or(&[][..], |g| &g[..]);
+                if needs
+                    .iter()
+                    .all(|&g| open.binary_search(&(pat, g, sentence)).is_ok())
                 {
-                    f(pat, elem, start + 1);
+                    f(pat, elem, t);
                 }
             }
         }
@@ -413,7 +458,7 @@ impl Automaton {
 
     /// How many patterns have a gate.
     pub fn gated_patterns(&self) -> usize {
-        self.gated.iter().filter(|g| **g).count()
+        self.gated.iter().filter(|g| !g.is_empty()).count()
     }
 }
 
@@ -477,11 +522,13 @@ mod tests {
         let hits = |text: &str| {
             let toks = crate::engine::tokenize::tokenize(text);
             let mut n = 0;
-            am.candidates(&toks.norm, |_, _, _| n += 1);
+            am.candidates(&toks, |_, _, _| n += 1);
             n
         };
         assert_eq!(hits("You did not upload it."), 1);
-        assert_eq!(hits("You did not know. Please upload it."), 1);
+        // The gate must occur in the anchor's sentence.
+        assert_eq!(hits("You did not know. Please upload it."), 0);
+        assert_eq!(hits("You did not, as we know, upload it."), 1);
         assert_eq!(hits("You did not know that."), 0);
     }
 
@@ -518,16 +565,15 @@ mod tests {
         for text in texts {
             let toks = crate::engine::tokenize::tokenize(text);
             let mut with = std::collections::HashSet::new();
-            gated.candidates(&toks.norm, |p, e, pos| {
-                with.insert((p, e, pos));
+            gated.candidates(&toks, |p, e, t| {
+                with.insert((p, e, t));
             });
-            plain.candidates(&toks.norm, |p, e, pos| {
-                if with.contains(&(p, e, pos)) {
+            plain.candidates(&toks, |p, e, t| {
+                if with.contains(&(p, e, t)) {
                     kept += 1;
                     return;
                 }
                 skipped += 1;
-                let t = toks.token_at_norm(pos).unwrap();
                 for s in 0..toks.tokens.len() {
                     if let Some(m) = crate::engine::matcher::match_at(&toks, pats[p as usize], s) {
                         assert!(

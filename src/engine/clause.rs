@@ -113,22 +113,6 @@ struct Cues {
     notice: Vec<Pattern>,
 }
 
-/// The exact words the first element of `elems` can be, if it is literal.
-fn first_words(elems: &[pattern::Elem], out: &mut std::collections::HashSet<String>) -> bool {
-    use pattern::{Elem, WordTest};
-    match elems.first() {
-        Some(Elem::Word(tests)) => tests.iter().all(|t| match t {
-            WordTest::Exact(w) => {
-                out.insert(w.clone());
-                true
-            }
-            _ => false,
-        }),
-        Some(Elem::Group(alts)) => alts.iter().all(|a| first_words(a, out)),
-        _ => false,
-    }
-}
-
 fn class_patterns(name: &str, fallback: &[&str]) -> Vec<Pattern> {
     let lex = rules::embedded_lexicon();
     let owned: Vec<String>;
@@ -238,26 +222,85 @@ pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
 /// Whether a segment reads as an automated notification.
 pub fn is_automated_notice(toks: &Tokens) -> bool {
     let c = cues();
-    // Words a notice cue can start with (`None`: some cue has no literal
-    // first word), so the scan tries only those positions.
-    static STARTS: OnceLock<Option<std::collections::HashSet<String>>> = OnceLock::new();
-    let starts = STARTS.get_or_init(|| {
-        let mut set = std::collections::HashSet::new();
-        c.notice
-            .iter()
-            .all(|p| first_words(&p.elems, &mut set))
-            .then_some(set)
-    });
+    let index = notice_index(&c.notice);
     let n = toks.tokens.len().min(400);
-    match starts {
-        Some(set) => (0..n).any(|i| {
-            set.contains(toks.norm_of(i))
-                && c.notice
-                    .iter()
-                    .any(|p| matcher::match_at(toks, p, i).is_some())
-        }),
-        None => any_in(toks, &c.notice, 0..n).is_some(),
+    // A notice cue matching at a start before `n` has its anchor text in the
+    // normalised text at a token its prefix widths allow: verifying only
+    // around anchor hits finds the same starts as trying every position.
+    if let Some(ac) = &index.ac {
+        for m in ac.find_overlapping_iter(&toks.norm) {
+            let Some(t) = toks.token_at_norm(m.start() + 1) else {
+                continue;
+            };
+            for &(pi, lo, hi) in &index.owners[m.pattern().as_usize()] {
+                if t < lo {
+                    continue;
+                }
+                let first = t.saturating_sub(hi);
+                let last = (t - lo).min(n.saturating_sub(1));
+                if n == 0 || first > last {
+                    continue;
+                }
+                let p = &c.notice[pi as usize];
+                if (first..=last).any(|s| matcher::match_at(toks, p, s).is_some()) {
+                    return true;
+                }
+            }
+        }
     }
+    index
+        .unanchored
+        .iter()
+        .any(|&pi| (0..n).any(|s| matcher::match_at(toks, &c.notice[pi as usize], s).is_some()))
+}
+
+/// The notice cues' anchors in one small automaton: (pattern, least and
+/// most tokens before the anchor) per anchor text; cues without a literal
+/// anchor are tried at every start.
+struct NoticeIndex {
+    ac: Option<aho_corasick::AhoCorasick>,
+    owners: Vec<Vec<(u32, usize, usize)>>,
+    unanchored: Vec<u32>,
+}
+
+fn notice_index(notice: &[Pattern]) -> &'static NoticeIndex {
+    static INDEX: OnceLock<NoticeIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut texts: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(u32, usize, usize)>> = Vec::new();
+        let mut unanchored = Vec::new();
+        for (pi, p) in notice.iter().enumerate() {
+            let Ok(anchors) = super::automaton::anchors_for(&p.elems) else {
+                unanchored.push(pi as u32);
+                continue;
+            };
+            for a in anchors.iter().filter(|a| !a.gate) {
+                let (lo, hi) = pattern::seq_width(&p.elems[..a.elem]);
+                let k = match texts.iter().position(|t| *t == a.text) {
+                    Some(k) => k,
+                    None => {
+                        texts.push(a.text.clone());
+                        owners.push(Vec::new());
+                        texts.len() - 1
+                    }
+                };
+                if !owners[k].contains(&(pi as u32, lo, hi)) {
+                    owners[k].push((pi as u32, lo, hi));
+                }
+            }
+        }
+        let ac = (!texts.is_empty()).then(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(&texts)
+                .expect("notice automaton builds")
+        });
+        NoticeIndex {
+            ac,
+            owners,
+            unanchored,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -184,41 +184,71 @@ fn compile_elem(e: &Elem, prog: &mut Program) {
 }
 
 /// The (instruction, token) states already explored in one verification:
-/// a bit set when small, a hash set when the pattern is huge.
-enum Visited {
-    Bits { bits: Vec<u64>, width: usize },
-    Sparse(HashSet<(u32, u32)>),
+/// a bit set when small, a hash set when the pattern is huge. The bit set
+/// is reused between verifications on a thread (no allocation per call) and
+/// cleared word by word through the list of words it touched, so a
+/// verification costs the states it explores, not the program's size.
+#[derive(Default)]
+struct Visited {
+    bits: Vec<u64>,
+    touched: Vec<u32>,
+    width: usize,
+    sparse: Option<HashSet<(u32, u32)>>,
 }
 
 impl Visited {
-    fn new(insts: usize, window: usize) -> Visited {
+    fn reset(&mut self, insts: usize, window: usize) {
+        for &w in &self.touched {
+            self.bits[w as usize] = 0;
+        }
+        self.touched.clear();
         let n = insts.saturating_mul(window);
         if n <= 1 << 16 {
-            Visited::Bits {
-                bits: vec![0; n.div_ceil(64)],
-                width: window,
+            let words = n.div_ceil(64);
+            if self.bits.len() < words {
+                self.bits.resize(words, 0);
             }
+            self.width = window;
+            self.sparse = None;
         } else {
-            Visited::Sparse(HashSet::new())
+            self.sparse = Some(HashSet::new());
         }
     }
 
     /// Marks a state; false when it was already marked.
+    #[inline]
     fn insert(&mut self, pc: u32, offset: usize) -> bool {
-        match self {
-            Visited::Bits { bits, width } => {
-                if offset >= *width {
-                    return true;
-                }
-                let i = pc as usize * *width + offset;
-                let (w, b) = (i / 64, 1u64 << (i % 64));
-                let fresh = bits[w] & b == 0;
-                bits[w] |= b;
-                fresh
-            }
-            Visited::Sparse(set) => set.insert((pc, offset as u32)),
+        if let Some(set) = &mut self.sparse {
+            return set.insert((pc, offset as u32));
         }
+        if offset >= self.width {
+            return true;
+        }
+        let i = pc as usize * self.width + offset;
+        let (w, b) = (i / 64, 1u64 << (i % 64));
+        let word = &mut self.bits[w];
+        if *word & b != 0 {
+            return false;
+        }
+        if *word == 0 {
+            self.touched.push(w as u32);
+        }
+        *word |= b;
+        true
     }
+}
+
+/// Per-thread buffers of [`run`]: the visited states, the backtracking
+/// stack and the captures so far.
+#[derive(Default)]
+struct Scratch {
+    visited: Visited,
+    stack: Vec<(u32, usize, usize)>,
+    caps: Vec<(Arc<str>, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Runs `prog` from token `start`; returns the end token of the first
@@ -230,13 +260,34 @@ fn run(
     floor: usize,
     limit: usize,
 ) -> Option<(usize, Captures)> {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => run_with(&mut scratch, prog, toks, start, floor, limit),
+        // Not reentrant in practice; a nested call gets its own buffers.
+        Err(_) => run_with(&mut Scratch::default(), prog, toks, start, floor, limit),
+    })
+}
+
+fn run_with(
+    scratch: &mut Scratch,
+    prog: &Program,
+    toks: &Tokens,
+    start: usize,
+    floor: usize,
+    limit: usize,
+) -> Option<(usize, Captures)> {
     let all = &toks.tokens;
     let is_item =
         |i: usize| i < limit && matches!(all[i].kind, TokenKind::Word | TokenKind::Placeholder);
-    let mut visited = Visited::new(prog.insts.len(), prog.max_width + 1);
-    let mut caps: Vec<(Arc<str>, usize)> = Vec::new();
+    let Scratch {
+        visited,
+        stack,
+        caps,
+    } = scratch;
+    visited.reset(prog.insts.len(), prog.max_width + 1);
+    caps.clear();
+    stack.clear();
     // Alternatives still to try: (instruction, token, captures kept).
-    let mut stack: Vec<(u32, usize, usize)> = vec![(0, start, 0)];
+    stack.push((0, start, 0));
     while let Some((mut pc, mut ti, keep)) = stack.pop() {
         caps.truncate(keep);
         loop {
@@ -244,7 +295,7 @@ fn run(
                 break;
             }
             let ok = match &prog.insts[pc as usize] {
-                Inst::Match => return Some((ti, caps)),
+                Inst::Match => return Some((ti, caps.clone())),
                 Inst::Word(k) => {
                     ti < limit
                         && all[ti].kind == TokenKind::Word

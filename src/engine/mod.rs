@@ -381,10 +381,7 @@ impl Engine {
         }
         // Candidates from the automaton, verified.
         let mut raw: Vec<(u32, Match)> = Vec::new();
-        self.automaton.candidates(&toks.norm, |pat, elem, pos| {
-            let Some(t) = toks.token_at_norm(pos) else {
-                return;
-            };
+        self.automaton.candidates(&toks, |pat, elem, t| {
             let c = &self.compiled[pat as usize];
             if let Owner::Rule(ri) = c.owner {
                 if !self.rules[ri as usize].applies_to(kind) {
