@@ -344,3 +344,40 @@ fn directives_silence_rules() {
         ]
     );
 }
+
+/// The bundled examples lint as their names say: the good reply is clean at
+/// every severity a user sees by default, and every other example (a bad
+/// reply, macro export, KB article or internal note) gets warnings.
+#[test]
+fn bundled_examples_lint_as_their_names_say() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = bin()
+        .current_dir(root)
+        .args([
+            "check",
+            "examples",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert!(files.len() >= 6, "{files:?}");
+    for f in files {
+        let path = f["path"].as_str().unwrap();
+        let warnings = f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] != "info")
+            .count();
+        if path.contains("good-") {
+            assert_eq!(warnings, 0, "{path} should be clean: {}", f["diagnostics"]);
+        } else {
+            assert!(warnings > 0, "{path} should be flagged");
+        }
+    }
+}
