@@ -292,7 +292,7 @@ pub fn quick_fix_is_sound(
         blocks[first].start..blocks[last].end
     };
     // Large documents that cannot be cut are judged on the values the fix
-    // touches: the lint costs what the edit touches, not the document.
+    // touches: they are parsed whole, but only those values are linted.
     let by_value = text.len() > QUICK_FIX_WHOLE_BYTES && !blockwise;
     let base = window.start;
     let part = &text[window];
@@ -819,9 +819,9 @@ fix = ["{w} it"]
         assert_eq!(fixed.text, r#"{"body": "Please red it now."}"#);
     }
 
-    #[test]
-    fn a_single_quick_fix_that_brings_a_finding_of_another_rule_is_not_offered() {
-        let pack = r#"
+    /// Two rules where removing "Per my last email," leaves a sentence that
+    /// opens with a passive (a finding of the other rule).
+    const PER_MY_LAST_EMAIL_AND_PASSIVE: &str = r#"
 [[rule]]
 id = "passive-aggressive.per-my-last-email"
 category = "passive-aggressive"
@@ -837,34 +837,37 @@ message = "m"
 why = "w"
 match = ["^ the refund was processed"]
 "#;
-        let l = linter(pack);
-        let s = crate::lint::FileSettings::default();
-        let sound = |text: &str| {
-            let f = l.lint(text, &s).unwrap().findings;
-            let f = f
-                .iter()
-                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
-                .unwrap();
-            let fix = f.preferred_fix().unwrap();
-            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+
+    /// Whether the quick fix of the "per my last email" finding in `text`
+    /// (read as `format`) is offered.
+    fn per_my_last_email_fix_is_sound(
+        l: &crate::lint::Linter,
+        text: &str,
+        format: crate::source::Format,
+    ) -> bool {
+        let s = crate::lint::FileSettings {
+            format,
+            ..Default::default()
         };
+        let f = l.lint(text, &s).unwrap().findings;
+        let f = f
+            .iter()
+            .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
+            .unwrap();
+        let fix = f.preferred_fix().unwrap();
+        quick_fix_is_sound(l, text, &s, &f.rule, f.range.clone(), &fix.edits)
+    }
+
+    #[test]
+    fn a_single_quick_fix_that_brings_a_finding_of_another_rule_is_not_offered() {
+        use crate::source::Format;
+        let l = linter(PER_MY_LAST_EMAIL_AND_PASSIVE);
+        let sound = |text: &str| per_my_last_email_fix_is_sound(&l, text, Format::Text);
         assert!(!sound("Per my last email, the refund was processed."));
         assert!(sound("Per my last email, we sent the refund."));
         // Large Markdown: checked on the blocks the fix touches.
         let filler = "We sent the label today.\n\n".repeat(4000);
-        let s = crate::lint::FileSettings {
-            format: crate::source::Format::Markdown,
-            ..Default::default()
-        };
-        let sound = |text: &str| {
-            let f = l.lint(text, &s).unwrap().findings;
-            let f = f
-                .iter()
-                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
-                .unwrap();
-            let fix = f.preferred_fix().unwrap();
-            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
-        };
+        let sound = |text: &str| per_my_last_email_fix_is_sound(&l, text, Format::Markdown);
         let bad = format!("{filler}Per my last email, the refund was processed.\n\n{filler}");
         assert!(bad.len() > QUICK_FIX_WHOLE_BYTES);
         assert!(!sound(&bad));
@@ -875,36 +878,8 @@ match = ["^ the refund was processed"]
 
     #[test]
     fn a_quick_fix_in_a_large_json_or_yaml_export_is_checked_on_the_values_it_touches() {
-        let pack = r#"
-[[rule]]
-id = "passive-aggressive.per-my-last-email"
-category = "passive-aggressive"
-message = "m"
-why = "w"
-match = ["per my last email"]
-fix = [""]
-
-[[rule]]
-id = "no-ownership.passive-start"
-category = "no-ownership"
-message = "m"
-why = "w"
-match = ["^ the refund was processed"]
-"#;
-        let l = linter(pack);
-        let sound = |text: &str, format: crate::source::Format| {
-            let s = crate::lint::FileSettings {
-                format,
-                ..Default::default()
-            };
-            let f = l.lint(text, &s).unwrap().findings;
-            let f = f
-                .iter()
-                .find(|f| f.rule.as_ref() == "passive-aggressive.per-my-last-email")
-                .unwrap();
-            let fix = f.preferred_fix().unwrap();
-            quick_fix_is_sound(&l, text, &s, &f.rule, f.range.clone(), &fix.edits)
-        };
+        use crate::source::Format;
+        let l = linter(PER_MY_LAST_EMAIL_AND_PASSIVE);
         // Far more than a code action could lint whole, in one file of
         // either format: the fix that would bring a no-ownership finding is
         // refused, the harmless one offered.
@@ -920,22 +895,18 @@ match = ["^ the refund was processed"]
         };
         let bad = json("Per my last email, the refund was processed.");
         assert!(bad.len() > 1 << 20);
-        assert!(!sound(&bad, crate::source::Format::Json));
-        assert!(sound(
-            &json("Per my last email, we sent it."),
-            crate::source::Format::Json
-        ));
+        assert!(!per_my_last_email_fix_is_sound(&l, &bad, Format::Json));
+        let good = json("Per my last email, we sent it.");
+        assert!(per_my_last_email_fix_is_sound(&l, &good, Format::Json));
         let yaml = |reply: &str| {
             let filler = "- name: m\n  body: We sent the label today.\n".repeat(20_000);
             format!("{filler}- name: x\n  body: \"{reply}\"\n{filler}")
         };
         let bad = yaml("Per my last email, the refund was processed.");
         assert!(bad.len() > 1 << 20);
-        assert!(!sound(&bad, crate::source::Format::Yaml));
-        assert!(sound(
-            &yaml("Per my last email, we sent it."),
-            crate::source::Format::Yaml
-        ));
+        assert!(!per_my_last_email_fix_is_sound(&l, &bad, Format::Yaml));
+        let good = yaml("Per my last email, we sent it.");
+        assert!(per_my_last_email_fix_is_sound(&l, &good, Format::Yaml));
     }
 
     #[test]

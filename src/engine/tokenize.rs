@@ -377,19 +377,6 @@ pub fn tokenize(text: &str) -> Tokens {
             i += clen;
             continue;
         }
-        if let Some(word) = attitude_emoji(c) {
-            push(
-                &mut out,
-                TokenKind::Word,
-                i..i + clen,
-                word,
-                &mut comma,
-                quoted,
-                sentence,
-            );
-            i += clen;
-            continue;
-        }
         if matches!(c, '\u{201C}') {
             quoted = true;
             i += clen;
@@ -507,8 +494,19 @@ pub fn tokenize(text: &str) -> Tokens {
             i = j;
             continue;
         }
-        // Other non-ASCII marks: dashes and brackets are soft; ellipsis ends.
-        if c == '\u{2026}' {
+        // Other non-ASCII marks: dashes and brackets are soft; ellipsis ends;
+        // a few emoji are words.
+        if let Some(word) = attitude_emoji(c) {
+            push(
+                &mut out,
+                TokenKind::Word,
+                i..i + clen,
+                word,
+                &mut comma,
+                quoted,
+                sentence,
+            );
+        } else if c == '\u{2026}' {
             push(
                 &mut out,
                 TokenKind::End('.'),

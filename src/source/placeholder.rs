@@ -75,8 +75,8 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
     let mut tags = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        // Every tag holds a `{` in its first two bytes (or starts `[[`): jump
-        // to the next one, backing up over a `%` or `$` right before it.
+        // Every tag holds a `{` in its first two bytes or starts with `[`:
+        // jump to the next one, backing up over a `%` or `$` right before it.
         let next = memchr::memchr2(b'{', b'[', &b[i..]);
         let Some(k) = next else { break };
         let j = i + k;
@@ -105,73 +105,49 @@ pub fn scan(text: &str, brackets: bool) -> Vec<Tag> {
                 tags.push(tag);
                 continue;
             }
-        } else if c == b'%' && i + 1 < b.len() && b[i + 1] == b'{' {
-            if let Some(end) = find_close(b, i + 2, b"}", 200) {
-                tags.push(Tag {
-                    kind: TagKind::Placeholder,
-                    range: i..end,
-                    body: i..i,
-                });
-                i = end;
-                continue;
-            }
-        } else if (c == b'$' || c == b'{')
-            && i + 2 < b.len()
-            && b[i + 1] == if c == b'$' { b'{' } else { b'!' }
-            && !matches!(b[i + 2], b' ' | b'\t' | b'\n' | b'\r' | b'}')
-        {
-            // `${name}` (ServiceNow, Zoho Desk, Jira) and `{!Contact.Name}`
-            // (Salesforce): one line, short.
-            if let Some(end) = find_close_on_line(b, i + 2, b'}', 200) {
-                tags.push(Tag {
-                    kind: TagKind::Placeholder,
-                    range: i..end,
-                    body: i..i,
-                });
-                i = end;
-                continue;
-            }
-        } else if c == b'{'
-            && i + 1 < b.len()
-            && (b[i + 1].is_ascii_alphabetic() || b[i + 1] == b'_')
-        {
-            // `{customer_name}` (ICU messages, Python format strings, macro
-            // libraries): one identifier, nothing else.
-            if let Some(end) = single_brace(b, i) {
-                tags.push(Tag {
-                    kind: TagKind::Placeholder,
-                    range: i..end,
-                    body: i..i,
-                });
-                i = end;
-                continue;
-            }
-        } else if c == b'[' && (i + 1 >= b.len() || b[i + 1] != b'[') {
-            // `[Customer Name]`, `[agent name]`, `[date]`: a fill-in slot of
-            // a hand-written macro (not a Markdown link, reference or note).
-            if let Some(end) = fill_in_slot(b, i) {
-                tags.push(Tag {
-                    kind: TagKind::Placeholder,
-                    range: i..end,
-                    body: i..i,
-                });
-                i = end;
-                continue;
-            }
-        } else if brackets && c == b'[' && i + 1 < b.len() && b[i + 1] == b'[' {
-            if let Some(end) = find_close(b, i + 2, b"]]", 200) {
-                tags.push(Tag {
-                    kind: TagKind::Placeholder,
-                    range: i..end,
-                    body: i..i,
-                });
-                i = end;
-                continue;
-            }
+        } else if let Some(end) = value_tag_end(b, i, brackets) {
+            tags.push(Tag {
+                kind: TagKind::Placeholder,
+                range: i..end,
+                body: i..i,
+            });
+            i = end;
+            continue;
         }
         i += 1;
     }
     tags
+}
+
+/// End of a one-token value tag starting at `i` (not `{{` or `{%`, which
+/// [`scan_brace`] reads): `%{ticket.id}`, `${name}`, `{!Contact.Name}`,
+/// `{customer_name}`, a `[Customer Name]` slot, or `[[name]]` when
+/// `brackets` is on.
+fn value_tag_end(b: &[u8], i: usize, brackets: bool) -> Option<usize> {
+    let c = b[i];
+    let next = b.get(i + 1).copied();
+    if c == b'%' && next == Some(b'{') {
+        find_close(b, i + 2, b"}", 200)
+    } else if (c == b'$' && next == Some(b'{') || c == b'{' && next == Some(b'!'))
+        && b.get(i + 2)
+            .is_some_and(|n| !matches!(n, b' ' | b'\t' | b'\n' | b'\r' | b'}'))
+    {
+        // `${name}` (ServiceNow, Zoho Desk, Jira) and `{!Contact.Name}`
+        // (Salesforce): one line, short.
+        find_close_on_line(b, i + 2, b'}', 200)
+    } else if c == b'{' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == b'_') {
+        // `{customer_name}` (ICU messages, Python format strings, macro
+        // libraries): one identifier, nothing else.
+        single_brace(b, i)
+    } else if c == b'[' && next == Some(b'[') {
+        brackets.then(|| find_close(b, i + 2, b"]]", 200)).flatten()
+    } else if c == b'[' {
+        // `[Customer Name]`, `[agent name]`, `[date]`: a fill-in slot of a
+        // hand-written macro (not a Markdown link, reference or note).
+        fill_in_slot(b, i)
+    } else {
+        None
+    }
 }
 
 /// End of a `{identifier}` placeholder at `i` (on `{`): letters, digits,
