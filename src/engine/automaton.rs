@@ -341,17 +341,57 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
 pub struct Automaton {
     ac: AhoCorasick,
     /// For each automaton pattern, the owners (pattern index, element index).
-    owners: Vec<Vec<(u32, u32)>>,
+    owners: Rows<(u32, u32)>,
     /// For each automaton pattern, the (pattern, gate element) pairs it is
     /// a form of.
-    gates: Vec<Vec<(u32, u32)>>,
+    gates: Rows<(u32, u32)>,
     /// Per pattern index: its gate elements (all must occur), sorted.
-    gated: Vec<Vec<u32>>,
+    gated: Rows<u32>,
+}
+
+/// Lists of lists in two flat allocations (row starts, items): the
+/// automaton keeps tens of thousands of short lists for the engine's whole
+/// life, and one `Vec` each cost a header and growth slack apiece.
+struct Rows<T> {
+    starts: Box<[u32]>,
+    items: Box<[T]>,
+}
+
+impl<T> Rows<T> {
+    fn from_lists(lists: Vec<Vec<T>>) -> Rows<T> {
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        starts.push(0);
+        for list in lists {
+            items.extend(list);
+            starts.push(u32::try_from(items.len()).expect("fewer than 2^32 anchor owners"));
+        }
+        Rows {
+            starts: starts.into(),
+            items: items.into(),
+        }
+    }
+
+    /// Row `k` (empty past the last row).
+    fn row(&self, k: usize) -> &[T] {
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn rows(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Automaton {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Automaton({} anchors)", self.owners.len())
+        write!(f, "Automaton({} anchors)", self.owners.rows())
     }
 }
 
@@ -395,9 +435,9 @@ impl Automaton {
             .expect("anchor automaton builds");
         Automaton {
             ac,
-            owners,
-            gates,
-            gated,
+            owners: Rows::from_lists(owners),
+            gates: Rows::from_lists(gates),
+            gated: Rows::from_lists(gated),
         }
     }
 
@@ -409,7 +449,7 @@ impl Automaton {
         let norm = toks.norm.as_str();
         if self.gated.is_empty() {
             for m in self.ac.find_overlapping_iter(norm) {
-                let owners = &self.owners[m.pattern().as_usize()];
+                let owners = self.owners.row(m.pattern().as_usize());
                 if owners.is_empty() {
                     continue;
                 }
@@ -427,7 +467,7 @@ impl Automaton {
         let mut hits: Vec<(u32, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(norm) {
             let k = m.pattern().as_usize();
-            let (gates, owners) = (&self.gates[k], &self.owners[k]);
+            let (gates, owners) = (self.gates.row(k), self.owners.row(k));
             if gates.is_empty() && owners.is_empty() {
                 continue;
             }
@@ -444,8 +484,8 @@ impl Automaton {
         open.dedup();
         for (k, t) in hits {
             let sentence = toks.tokens[t].sentence;
-            for &(pat, elem) in &self.owners[k as usize] {
-                let needs = self.gated.get(pat as usize).map_or(&[][..], |g| &g[..]);
+            for &(pat, elem) in self.owners.row(k as usize) {
+                let needs = self.gated.row(pat as usize);
                 if needs
                     .iter()
                     .all(|&g| open.binary_search(&(pat, g, sentence)).is_ok())
@@ -458,7 +498,9 @@ impl Automaton {
 
     /// How many patterns have a gate.
     pub fn gated_patterns(&self) -> usize {
-        self.gated.iter().filter(|g| !g.is_empty()).count()
+        (0..self.gated.rows())
+            .filter(|&p| !self.gated.row(p).is_empty())
+            .count()
     }
 }
 

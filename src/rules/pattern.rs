@@ -405,6 +405,8 @@ fn parse_seq(s: &str, pattern: &str) -> Result<Vec<Elem>, PatternError> {
             elems.push(parse_item(&item, pattern)?);
         }
     }
+    // Parsed patterns live as long as the engine: no growth slack.
+    elems.shrink_to_fit();
     Ok(elems)
 }
 
