@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::lint::LintResult;
@@ -124,55 +126,100 @@ fn counts(reports: &[FileReport]) -> (usize, usize, usize, usize) {
     (total, errors, warnings, file_errors)
 }
 
+/// The JSON report as a value (for callers that add fields to it).
 pub fn json_value(reports: &[FileReport]) -> Value {
-    let files: Vec<Value> = reports
-        .iter()
-        .map(|r| {
-            let idx = LineIndex::new(&r.text);
-            let diagnostics: Vec<Value> = r
-                .findings()
-                .iter()
-                .map(|f| {
-                    let (sl, sc) = idx.position(f.range.start);
-                    let (el, ec) = idx.position(f.range.end);
-                    let fixes: Vec<Value> = f
-                        .fixes
-                        .iter()
-                        .map(|x| {
-                            let e = &x.edits[0];
-                            json!({"title": x.title, "replacement": e.replacement, "byte_range": [e.range.start, e.range.end], "preferred": x.preferred})
-                        })
-                        .collect();
-                    json!({
-                        "rule": f.rule.as_ref(),
-                        "category": f.category.id(),
-                        "severity": f.severity.id(),
-                        "message": f.message.as_ref(),
-                        "range": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
-                        "byte_range": [f.range.start, f.range.end],
-                        "fixes": fixes,
-                    })
-                })
-                .collect();
-            let mut file = json!({"path": r.path, "diagnostics": diagnostics, "error": r.error});
-            if let Some(res) = &r.result {
-                file["kind"] = json!(res.kind.id());
-                file["score"] = json!(res.summary.score);
-            }
-            file
-        })
-        .collect();
-    let (total, errors, warnings, file_errors) = counts(reports);
-    json!({
-        "version": 1,
-        "files": files,
-        "summary": {"files": reports.len(), "diagnostics": total, "errors": errors, "warnings": warnings, "file_errors": file_errors},
-    })
+    serde_json::to_value(JsonReport(reports)).expect("a JSON report always serializes")
 }
 
+/// Writes the JSON report as it serializes, finding by finding: a file with
+/// 100,000 findings never exists as a tree of values in memory.
 pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_value(reports))?;
-    writeln!(out)
+    let mut out = io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &JsonReport(reports))?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// `{"version", "files", "summary"}`: the stable JSON format (docs/cli.md).
+struct JsonReport<'a>(&'a [FileReport]);
+
+impl Serialize for JsonReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (total, errors, warnings, file_errors) = counts(self.0);
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("version", &1)?;
+        m.serialize_entry("files", &Seq(|| self.0.iter().map(JsonFile)))?;
+        m.serialize_entry(
+            "summary",
+            &json!({"files": self.0.len(), "diagnostics": total, "errors": errors, "warnings": warnings, "file_errors": file_errors}),
+        )?;
+        m.end()
+    }
+}
+
+/// A sequence serialized straight from an iterator (made anew per call).
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+struct JsonFile<'a>(&'a FileReport);
+
+impl Serialize for JsonFile<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let idx = LineIndex::new(&r.text);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("path", &r.path)?;
+        m.serialize_entry(
+            "diagnostics",
+            &Seq(|| r.findings().iter().map(|f| JsonFinding(f, &idx))),
+        )?;
+        m.serialize_entry("error", &r.error)?;
+        if let Some(res) = &r.result {
+            m.serialize_entry("kind", res.kind.id())?;
+            m.serialize_entry("score", &res.summary.score)?;
+        }
+        m.end()
+    }
+}
+
+struct JsonFinding<'a>(&'a Finding, &'a LineIndex<'a>);
+
+impl Serialize for JsonFinding<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (f, idx) = (self.0, self.1);
+        let (sl, sc) = idx.position(f.range.start);
+        let (el, ec) = idx.position(f.range.end);
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("rule", f.rule.as_ref())?;
+        m.serialize_entry("category", f.category.id())?;
+        m.serialize_entry("severity", f.severity.id())?;
+        m.serialize_entry("message", f.message.as_ref())?;
+        m.serialize_entry(
+            "range",
+            &json!({"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}}),
+        )?;
+        m.serialize_entry("byte_range", &[f.range.start, f.range.end])?;
+        m.serialize_entry(
+            "fixes",
+            &Seq(|| {
+                f.fixes.iter().map(|x| {
+                    let e = &x.edits[0];
+                    json!({"title": x.title, "replacement": e.replacement, "byte_range": [e.range.start, e.range.end], "preferred": x.preferred})
+                })
+            }),
+        )?;
+        m.end()
+    }
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {

@@ -8,7 +8,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::tokenize::Tokens;
-use crate::rules::pattern::{Elem, WordTest};
+use crate::rules::pattern::{seq_width, Elem, WordTest};
 
 /// Most alternatives one anchor may expand to.
 const MAX_EXPANSION: usize = 256;
@@ -224,6 +224,9 @@ pub struct Anchor {
     pub text: String,
     pub elem: usize,
     pub gate: bool,
+    /// The most tokens a match of the pattern spans: a gate word of a
+    /// match lies within this many tokens of its anchor.
+    pub reach: usize,
 }
 
 /// The literal forms a mandatory element must take in any match, for gating:
@@ -297,12 +300,14 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
             })
             .collect();
     }
+    let reach = seq_width(elems).1;
     let mut out: Vec<Anchor> = acc
         .iter()
         .map(|(s, p)| Anchor {
             text: anchor_text(s, *p),
             elem: i,
             gate: false,
+            reach,
         })
         .collect();
     // A common-word anchor gets gates: the rarest mandatory literal
@@ -329,6 +334,7 @@ pub fn anchors_for(elems: &[Elem]) -> Result<Vec<Anchor>, String> {
                     text: anchor_text(s, *p),
                     elem: k,
                     gate: true,
+                    reach,
                 }));
             }
         }
@@ -347,6 +353,11 @@ pub struct Automaton {
     gates: Rows<(u32, u32)>,
     /// Per pattern index: its gate elements (all must occur), sorted.
     gated: Rows<u32>,
+    /// Per gate of `gated` (same item order): the automaton patterns that
+    /// are its forms.
+    gate_texts: Rows<u32>,
+    /// Per gated pattern index: how many tokens a match spans at most.
+    reach: Box<[u32]>,
 }
 
 /// Lists of lists in two flat allocations (row starts, items): the
@@ -433,11 +444,31 @@ impl Automaton {
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&texts)
             .expect("anchor automaton builds");
+        let gated = Rows::from_lists(gated);
+        // Invert `gates`: for each (pattern, gate element), its forms.
+        let mut gate_texts: Vec<Vec<u32>> = vec![Vec::new(); gated.items.len()];
+        for (k, list) in gates.iter().enumerate() {
+            for &(pat, elem) in list {
+                let row = gated.row(pat as usize);
+                if let Ok(at) = row.binary_search(&elem) {
+                    let j = gated.starts[pat as usize] as usize + at;
+                    gate_texts[j].push(k as u32);
+                }
+            }
+        }
+        let mut reach = vec![0u32; gated.rows()];
+        for (pat, list) in anchors {
+            if let (Some(r), Some(a)) = (reach.get_mut(*pat as usize), list.first()) {
+                *r = u32::try_from(a.reach).unwrap_or(u32::MAX);
+            }
+        }
         Automaton {
             ac,
             owners: Rows::from_lists(owners),
             gates: Rows::from_lists(gates),
-            gated: Rows::from_lists(gated),
+            gate_texts: Rows::from_lists(gate_texts),
+            reach: reach.into(),
+            gated,
         }
     }
 
@@ -462,36 +493,58 @@ impl Automaton {
             }
             return;
         }
-        // (gated pattern, gate element, sentence) triples that occur.
-        let mut open: Vec<(u32, u32, u32)> = Vec::new();
+        // Where each gate text occurs: (automaton pattern, token), sorted.
+        // A gated pattern's anchor hit is verified only when each of its
+        // gates has a form within the pattern's reach of the anchor, in
+        // the anchor's sentence: in a sentence of a million words (a
+        // minified one-line file) a gate elsewhere in it admits nothing.
+        let mut gate_hits: Vec<(u32, u32)> = Vec::new();
         let mut hits: Vec<(u32, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(norm) {
             let k = m.pattern().as_usize();
-            let (gates, owners) = (self.gates.row(k), self.owners.row(k));
-            if gates.is_empty() && owners.is_empty() {
+            let (is_gate, owners) = (!self.gates.row(k).is_empty(), self.owners.row(k));
+            if !is_gate && owners.is_empty() {
                 continue;
             }
             let Some(t) = toks.token_at_norm(m.start() + 1) else {
                 continue;
             };
-            let sentence = toks.tokens[t].sentence;
-            open.extend(gates.iter().map(|&(p, e)| (p, e, sentence)));
+            if is_gate {
+                gate_hits.push((k as u32, t as u32));
+            }
             if !owners.is_empty() {
                 hits.push((k as u32, t));
             }
         }
-        open.sort_unstable();
-        open.dedup();
-        for (k, t) in hits {
+        gate_hits.sort_unstable();
+        gate_hits.dedup();
+        let occurs = |form: u32, t: usize, reach: usize| {
+            let (lo, hi) = (t.saturating_sub(reach), t.saturating_add(reach));
             let sentence = toks.tokens[t].sentence;
+            let from = gate_hits.partition_point(|&(k, at)| (k, at as usize) < (form, lo));
+            gate_hits[from..]
+                .iter()
+                .take_while(|&&(k, at)| k == form && at as usize <= hi)
+                .any(|&(_, at)| toks.tokens[at as usize].sentence == sentence)
+        };
+        for (k, t) in hits {
             for &(pat, elem) in self.owners.row(k as usize) {
-                let needs = self.gated.row(pat as usize);
-                if needs
-                    .iter()
-                    .all(|&g| open.binary_search(&(pat, g, sentence)).is_ok())
-                {
-                    f(pat, elem, t);
+                let p = pat as usize;
+                let needs = self.gated.row(p);
+                if !needs.is_empty() {
+                    let first = self.gated.starts[p] as usize;
+                    let reach = self.reach[p] as usize;
+                    let admitted = (first..first + needs.len()).all(|j| {
+                        self.gate_texts
+                            .row(j)
+                            .iter()
+                            .any(|&form| occurs(form, t, reach))
+                    });
+                    if !admitted {
+                        continue;
+                    }
                 }
+                f(pat, elem, t);
             }
         }
     }
@@ -570,8 +623,13 @@ mod tests {
         assert_eq!(hits("You did not upload it."), 1);
         // The gate must occur in the anchor's sentence.
         assert_eq!(hits("You did not know. Please upload it."), 0);
-        assert_eq!(hits("You did not, as we know, upload it."), 1);
         assert_eq!(hits("You did not know that."), 0);
+        // …and within the pattern's reach of it: no match of these five
+        // words can span a gate further away in a long sentence.
+        assert_eq!(hits("You did not, honestly, upload it."), 1);
+        assert_eq!(hits("You did not, as we all know so well, upload it."), 0);
+        let long = format!("You did not {} upload it", "say a word and ".repeat(10_000));
+        assert_eq!(hits(&long), 0);
     }
 
     /// Gating must never drop a candidate that verifies: every candidate the
