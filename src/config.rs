@@ -751,12 +751,12 @@ mod tests {
         let pack = dir.path().join("house.toml");
         std::fs::write(
             &pack,
-            "[[rule]]\nid = \"jargon.house-term\"\ncategory = \"jargon\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"synergize\"]\n",
+            "[[rule]]\nid = \"jargon.house-term\"\ncategory = \"jargon\"\nmessage = \"m\"\nwhy = \"w\"\nmatch = [\"frobnicate\"]\n",
         )
         .unwrap();
         let overlay = Overlay {
             packs: vec![pack.clone()],
-            allow: vec!["acme synergize".into()],
+            allow: vec!["acme frobnicate".into()],
             kinds: vec![(Kind::InternalNote, vec!["**/escalations/**".into()])],
             ..Default::default()
         };
@@ -776,9 +776,9 @@ mod tests {
                 .map(|f| f.rule.to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids("We synergize."), vec!["jargon.house-term"]);
+        assert_eq!(ids("We frobnicate."), vec!["jargon.house-term"]);
         assert!(
-            ids("Try Acme Synergize today.").is_empty(),
+            ids("Try Acme Frobnicate today.").is_empty(),
             "allowed phrase"
         );
         let missing = Overlay {

@@ -91,12 +91,31 @@ pub fn local(
                 params.single_word_min_letters,
             );
             let allow = &params.allow;
+            // The whole written word around token `i`: a contraction or a
+            // possessive is split into touching tokens ("CAN", "'T"), but it
+            // shouts, or not, as one word ("CAN'T" does, "ABC's" does not).
+            let word_at = |i: usize| {
+                let touching = |a: usize, b: usize| {
+                    toks.tokens[a].kind == TokenKind::Word
+                        && toks.tokens[b].kind == TokenKind::Word
+                        && toks.tokens[a].span.end == toks.tokens[b].span.start
+                };
+                let (mut a, mut b) = (i, i);
+                while a > 0 && touching(a - 1, a) {
+                    a -= 1;
+                }
+                while b + 1 < toks.tokens.len() && touching(b, b + 1) {
+                    b += 1;
+                }
+                toks.tokens[a].span.start..toks.tokens[b].span.end
+            };
             let is_caps = |i: usize| {
                 let t = &toks.tokens[i];
                 if t.kind != TokenKind::Word || t.quoted {
                     return false;
                 }
-                let w = &seg.text[t.span.clone()];
+                let whole = word_at(i);
+                let w = &seg.text[whole.clone()];
                 // Cheap test first: most words are not upper case.
                 let mut cs = w.chars();
                 if !cs.next().is_some_and(char::is_uppercase)
@@ -105,15 +124,17 @@ pub fn local(
                     return false;
                 }
                 // Code-like neighbours: SUM(, CTRL+C, MY_VAR, HTTP/2, A=B.
-                let before = seg.text[..t.span.start].chars().next_back();
-                let after = seg.text[t.span.end..].chars().next();
+                let before = seg.text[..whole.start].chars().next_back();
+                let after = seg.text[whole.end..].chars().next();
                 let code_like = before.is_some_and(|c| "(+_/=[<\\$%@#.-".contains(c))
                     || after.is_some_and(|c| "(+_/=[<\\$%@#-".contains(c))
                     || after == Some('.')
-                        && seg.text[t.span.end + 1..].starts_with(|c: char| c.is_alphanumeric());
+                        && seg.text[whole.end + 1..].starts_with(|c: char| c.is_alphanumeric());
                 w.chars().count() >= 2
                     && !code_like
-                    && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
+                    // Capitalised contractions shout too ("We CAN'T", "DON'T").
+                    && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase() || c == '\'' || c == '’')
+                    && !w.ends_with(['\'', '’'])
                     && !allow.contains(w)
             };
             let mut i = 0;
@@ -130,10 +151,15 @@ pub fn local(
                     i += 1;
                 }
                 let letters: usize = (start..i).map(|k| toks.tokens[k].span.len()).sum();
+                // Emphasis words are listed without apostrophes ("CANT"), so
+                // "CAN'T" and "CAN’T" are looked up as "CANT" too.
                 let emphatic = (start..i).any(|k| {
-                    params
-                        .emphasis
-                        .contains(&seg.text[toks.tokens[k].span.clone()])
+                    let w = &seg.text[word_at(k)];
+                    params.emphasis.contains(w)
+                        || w.contains(['\'', '’'])
+                            && params
+                                .emphasis
+                                .contains(w.replace(['\'', '’'], "").as_str())
                 });
                 // A lone word named as a term: "the bitwise NOT", "the OR operator".
                 let named = i - start == 1
@@ -513,7 +539,7 @@ category = "shouting"
 message = "m"
 why = "w"
 check = "all-caps"
-params = { min_words = 2, min_letters = 5, allow = ["FAQ"], emphasis = ["NEVER", "NOT"], term_before = ["bitwise"], term_after = ["operator"] }
+params = { min_words = 2, min_letters = 5, allow = ["FAQ"], emphasis = ["NEVER", "NOT", "CANT"], term_before = ["bitwise"], term_after = ["operator"] }
 
 [[rule]]
 id = "apology-without-action.x"
@@ -549,6 +575,15 @@ params = { apology = ["sorry"], action = ["i will"], min_document_words = 6 }
             rules_hit("We will NEVER share it."),
             vec!["NEVER"],
             "emphasis words shout alone"
+        );
+        assert_eq!(
+            rules_hit("We CAN'T refund it and we CAN’T reopen it."),
+            vec!["CAN'T", "CAN’T"],
+            "capitalised contractions shout like the words they stand for"
+        );
+        assert!(
+            rules_hit("The customer's order went to the ABC's depot.").is_empty(),
+            "a possessive acronym is not a raised voice"
         );
         assert!(
             rules_hit("Use the bitwise NOT to flip it, or the NOT operator.").is_empty(),

@@ -338,6 +338,12 @@ mod tests {
             at("You'll need a new link once it expires.", "need").contains(Function::Conditional)
         );
         assert!(!at("You didn't enter the code.", "did").contains(Function::Conditional));
+        assert!(
+            !at("The app crashed once and you lost the draft.", "lost")
+                .contains(Function::Conditional),
+            "\"once\" as a count is not a condition"
+        );
+        assert!(at("Once installed, restart it.", "restart").contains(Function::Conditional));
         assert!(at("Did you restart it?", "restart").contains(Function::Question));
         assert!(
             at("To add an admin, you need to be on the Team plan.", "need")

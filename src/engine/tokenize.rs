@@ -76,8 +76,9 @@ fn after_title(out: &Tokens, at: usize) -> bool {
 }
 
 /// The emoji that carry an attitude toward someone (an eye-roll in an
-/// internal note), read as the word a pattern spells (`eyeroll`, the same
-/// word as the `:eyeroll:` shortcode). Other emoji stay invisible to rules,
+/// internal note, a shrug or a laugh at a customer's problem), read as the
+/// word a pattern spells (`eyeroll`, the same word as the `:eyeroll:`
+/// shortcode; `upsidedown`, `tearsofjoy` and the like for the others). Other emoji stay invisible to rules,
 /// as punctuation is; skin tones and joiners after these are skipped.
 fn attitude_emoji(c: char) -> Option<&'static str> {
     Some(match c {
@@ -86,6 +87,15 @@ fn attitude_emoji(c: char) -> Option<&'static str> {
         '\u{1F612}' => "unamused",
         '\u{1F921}' => "clown",
         '\u{1F971}' => "yawn",
+        // Shrugs, winks and laughter: flippant about a customer's problem.
+        '\u{1F937}' => "shrug",
+        '\u{1F643}' => "upsidedown",
+        '\u{1F61C}' => "winktongue",
+        '\u{1F61D}' => "squinttongue",
+        '\u{1F92A}' => "zany",
+        '\u{1F923}' => "rofl",
+        '\u{1F602}' => "tearsofjoy",
+        '\u{1F605}' => "sweatsmile",
         _ => return None,
     })
 }
@@ -538,6 +548,12 @@ mod tests {
             .map(|x| &t.norm[x.norm.clone()])
             .collect();
         assert_eq!(words, ["thanks", "sales", "eyeroll", "and", "facepalm"]);
+        let t = tokenize("Lost again \u{1F937}\u{200D}\u{2642}\u{FE0F} \u{1F643} \u{1F602}");
+        let words: Vec<&str> = (0..t.tokens.len()).map(|i| t.norm_of(i)).collect();
+        assert_eq!(
+            words,
+            ["lost", "again", "shrug", "upsidedown", "tearsofjoy"]
+        );
     }
 
     fn norms(t: &Tokens) -> Vec<&str> {

@@ -342,7 +342,9 @@ fn split_alternatives(s: &str) -> Vec<String> {
 }
 
 /// Expands contractions in a pattern word the same way the tokenizer does, so
-/// a pattern may be written "didn't" as well as "did not".
+/// a pattern may be written "didn't" as well as "did not", and splits a
+/// possessive as the tokenizer does ("customer's" is "customer", "'s"), so a
+/// pattern written `customer's` matches the text "customer's".
 fn expand_item(item: &str) -> Vec<String> {
     if let Some(split) = split_hyphenated(item) {
         return split;
@@ -353,6 +355,11 @@ fn expand_item(item: &str) -> Vec<String> {
     }
     crate::engine::tokenize::expand_contraction(&w)
         .map(|(a, b)| vec![a.to_string(), b.to_string()])
+        .or_else(|| {
+            w.strip_suffix("'s")
+                .filter(|base| !base.is_empty() && base.chars().all(char::is_alphanumeric))
+                .map(|base| vec![base.to_string(), "'s".to_string()])
+        })
         .unwrap_or_else(|| vec![item.to_string()])
 }
 
@@ -597,6 +604,30 @@ mod tests {
                 Elem::Word(vec![WordTest::Exact("did".into())].into()),
                 Elem::Word(vec![WordTest::Exact("not".into())].into())
             ]
+        );
+    }
+
+    #[test]
+    fn possessives_in_patterns_split_as_the_tokenizer_splits_them() {
+        let p = parse("the customer’s fault").unwrap();
+        let words = |e: &Elem| match e {
+            Elem::Word(tests) => format!("{:?}", tests[0]),
+            other => format!("{other:?}"),
+        };
+        let got: Vec<String> = p.elems.iter().map(words).collect();
+        assert_eq!(
+            got,
+            [
+                "Exact(\"the\")",
+                "Exact(\"customer\")",
+                "Exact(\"'s\")",
+                "Exact(\"fault\")"
+            ]
+        );
+        // A contraction ending in 's is still expanded, not split.
+        assert_eq!(parse("it's").unwrap().elems.len(), 2);
+        assert!(
+            matches!(&parse("let's").unwrap().elems[1], Elem::Word(t) if format!("{:?}", t[0]) == "Exact(\"us\")")
         );
     }
 
