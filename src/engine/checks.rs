@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::rewrite::{token_source, Site};
-use super::tokenize::{tokenize, TokenKind};
+use super::tokenize::{is_apostrophe, tokenize, TokenKind};
 use super::{Engine, ParamHit};
 use crate::model::{Edit, Finding, Fix};
 use crate::rules::{Check, Rule};
@@ -114,9 +114,14 @@ pub fn local(
                 if t.kind != TokenKind::Word || t.quoted {
                     return false;
                 }
+                // Cheap test first: most words are not upper case (a
+                // contraction's tail, "'T", starts with its apostrophe).
+                let own = &seg.text[t.span.clone()];
+                if !own.starts_with(|c: char| c.is_uppercase() || is_apostrophe(c)) {
+                    return false;
+                }
                 let whole = word_at(i);
                 let w = &seg.text[whole.clone()];
-                // Cheap test first: most words are not upper case.
                 let mut cs = w.chars();
                 if !cs.next().is_some_and(char::is_uppercase)
                     || !cs.next().is_some_and(char::is_uppercase)
@@ -133,8 +138,8 @@ pub fn local(
                 w.chars().count() >= 2
                     && !code_like
                     // Capitalised contractions shout too ("We CAN'T", "DON'T").
-                    && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase() || c == '\'' || c == '’')
-                    && !w.ends_with(['\'', '’'])
+                    && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase() || is_apostrophe(c))
+                    && !w.ends_with(is_apostrophe)
                     && !allow.contains(w)
             };
             let mut i = 0;
@@ -156,10 +161,10 @@ pub fn local(
                 let emphatic = (start..i).any(|k| {
                     let w = &seg.text[word_at(k)];
                     params.emphasis.contains(w)
-                        || w.contains(['\'', '’'])
+                        || w.contains(is_apostrophe)
                             && params
                                 .emphasis
-                                .contains(w.replace(['\'', '’'], "").as_str())
+                                .contains(w.replace(is_apostrophe, "").as_str())
                 });
                 // A lone word named as a term: "the bitwise NOT", "the OR operator".
                 let named = i - start == 1

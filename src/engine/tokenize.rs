@@ -57,7 +57,7 @@ impl Tokens {
     }
 }
 
-fn is_apostrophe(c: char) -> bool {
+pub(crate) fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
 }
 
@@ -78,8 +78,9 @@ fn after_title(out: &Tokens, at: usize) -> bool {
 /// The emoji that carry an attitude toward someone (an eye-roll in an
 /// internal note, a shrug or a laugh at a customer's problem), read as the
 /// word a pattern spells (`eyeroll`, the same word as the `:eyeroll:`
-/// shortcode; `upsidedown`, `tearsofjoy` and the like for the others). Other emoji stay invisible to rules,
-/// as punctuation is; skin tones and joiners after these are skipped.
+/// shortcode; `shrug`, `upsidedown`, `tearsofjoy` and the like for the
+/// others). Other emoji stay invisible to rules, as punctuation is; skin
+/// tones and joiners after these are skipped.
 fn attitude_emoji(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{1F644}' => "eyeroll",
