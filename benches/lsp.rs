@@ -285,11 +285,15 @@ fn open_documents_rss(root: &Path, article: &str) {
         bytes += end - start;
     }
     let after = rss_kib(c.pid()).unwrap_or(0);
+    let mb = |field| status_kib(c.pid(), field).unwrap_or(0) as f64 / 1024.0;
     println!(
-        "RSS with {opened} open documents ({} KB of text): {:.1} MB (after initialize: {:.1} MB)",
+        "RSS with {opened} open documents ({} KB of text): {:.1} MB (after initialize: {:.1} MB; \
+         heap and stacks {:.1} MB, mapped program {:.1} MB)",
         bytes / 1024,
         after as f64 / 1024.0,
-        before as f64 / 1024.0
+        before as f64 / 1024.0,
+        mb("RssAnon:"),
+        mb("RssFile:"),
     );
     let _ = c.request("shutdown", Value::Null);
 }

@@ -490,7 +490,7 @@ fn parse_item_once(item: &str, pattern: &str) -> Result<Elem, PatternError> {
             }
             alts.push(seq);
         }
-        return Ok(Elem::Group(alts.into()));
+        return Ok(group_of(alts));
     }
     if item.starts_with('{') {
         let inner = item
@@ -533,6 +533,45 @@ fn parse_item_once(item: &str, pattern: &str) -> Result<Elem, PatternError> {
         _ => {}
     }
     Ok(Elem::Word(word_tests(item, pattern)?))
+}
+
+/// A group of `alts`, with each run of one-word alternatives folded into
+/// one word element (`(sorry|apologies|my bad)` → `(sorry|apologies)`,
+/// `my bad`): a word element tests its alternatives at once, and lexicon
+/// classes of hundreds of words keep one list instead of one sequence per
+/// word. Only neighbours fold, so alternatives are tried in written order
+/// as before; a group left with one word element is that element.
+fn group_of(alts: Vec<Vec<Elem>>) -> Elem {
+    let mut folded: Vec<Vec<Elem>> = Vec::with_capacity(alts.len());
+    let mut run: Vec<WordTest> = Vec::new();
+    let flush = |run: &mut Vec<WordTest>, folded: &mut Vec<Vec<Elem>>| {
+        if !run.is_empty() {
+            folded.push(vec![Elem::Word(std::mem::take(run).into())]);
+        }
+    };
+    for alt in alts {
+        match alt.as_slice() {
+            [Elem::Word(tests)] => {
+                for t in tests.iter() {
+                    if !run.contains(t) {
+                        run.push(t.clone());
+                    }
+                }
+            }
+            _ => {
+                flush(&mut run, &mut folded);
+                folded.push(alt);
+            }
+        }
+    }
+    flush(&mut run, &mut folded);
+    if let [only] = folded.as_slice() {
+        if let [Elem::Word(tests)] = only.as_slice() {
+            return Elem::Word(tests.clone());
+        }
+    }
+    folded.shrink_to_fit();
+    Elem::Group(folded.into())
 }
 
 /// Parses one pattern string.
@@ -681,6 +720,35 @@ mod tests {
         );
         // A lone dash stays punctuation-free input for the matcher's own rules.
         assert!(parse("thanks - the team").is_ok());
+    }
+
+    #[test]
+    fn neighbouring_one_word_alternatives_fold_into_one_word_element() {
+        let w = |xs: &[&str]| {
+            Elem::Word(
+                xs.iter()
+                    .map(|x| WordTest::Exact((*x).into()))
+                    .collect::<Vec<_>>()
+                    .into(),
+            )
+        };
+        // All one-word: the group is one word element.
+        assert_eq!(
+            parse("(sorry|apologies|sorry)").unwrap().elems,
+            vec![w(&["sorry", "apologies"])]
+        );
+        // Only neighbours fold, so the written order of trying holds.
+        assert_eq!(
+            parse("(sorry|apologies|my bad|oops)").unwrap().elems,
+            vec![Elem::Group(
+                vec![
+                    vec![w(&["sorry", "apologies"])],
+                    vec![w(&["my"]), w(&["bad"])],
+                    vec![w(&["oops"])],
+                ]
+                .into()
+            )]
+        );
     }
 
     #[test]
