@@ -20,8 +20,8 @@ fn literal_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
         Elem::Word(tests) => tests
             .iter()
             .map(|t| match t {
-                WordTest::Exact(w) => Some((w.clone(), false)),
-                WordTest::Prefix(p) => Some((p.clone(), true)),
+                WordTest::Exact(w) => Some((w.to_string(), false)),
+                WordTest::Prefix(p) => Some((p.to_string(), true)),
                 // A suffix is no literal start: another element anchors.
                 WordTest::Suffix(_) => None,
             })

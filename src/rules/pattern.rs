@@ -14,18 +14,18 @@ use std::sync::Arc;
 /// One word test.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WordTest {
-    Exact(String),
-    Prefix(String),
+    Exact(Arc<str>),
+    Prefix(Arc<str>),
     /// `*ed`: a word of at least two more letters ending so ("refunded").
-    Suffix(String),
+    Suffix(Arc<str>),
 }
 
 impl WordTest {
     pub fn matches(&self, word: &str) -> bool {
         match self {
-            WordTest::Exact(w) => w == word,
-            WordTest::Prefix(p) => word.starts_with(p.as_str()),
-            WordTest::Suffix(x) => word.len() >= x.len() + 2 && word.ends_with(x.as_str()),
+            WordTest::Exact(w) => **w == *word,
+            WordTest::Prefix(p) => word.starts_with(&**p),
+            WordTest::Suffix(x) => word.len() >= x.len() + 2 && word.ends_with(&**x),
         }
     }
 }
@@ -201,7 +201,7 @@ fn word_tests(spec: &str, pattern: &str) -> Result<Arc<[WordTest]>, PatternError
                     message: "a lone `*` cannot be an alternative".into(),
                 });
             }
-            out.push(WordTest::Prefix(norm_word(p)));
+            out.push(WordTest::Prefix(shared_word(norm_word(p))));
         } else if let Some(x) = alt.strip_prefix('*').filter(|x| !x.is_empty()) {
             if !x.chars().all(|c| c.is_alphanumeric() || c == '\'') {
                 return Err(PatternError {
@@ -209,7 +209,7 @@ fn word_tests(spec: &str, pattern: &str) -> Result<Arc<[WordTest]>, PatternError
                     message: format!("{alt:?}: a `*` suffix test takes letters after the `*`"),
                 });
             }
-            out.push(WordTest::Suffix(norm_word(x)));
+            out.push(WordTest::Suffix(shared_word(norm_word(x))));
         } else {
             if !alt
                 .chars()
@@ -222,7 +222,7 @@ fn word_tests(spec: &str, pattern: &str) -> Result<Arc<[WordTest]>, PatternError
                     ),
                 });
             }
-            out.push(WordTest::Exact(norm_word(alt)));
+            out.push(WordTest::Exact(shared_word(norm_word(alt))));
         }
     }
     Ok(out.into())
@@ -417,9 +417,32 @@ fn parse_seq(s: &str, pattern: &str) -> Result<Vec<Elem>, PatternError> {
     Ok(elems)
 }
 
+/// What a [`sharing`] scope shares: parsed items, and the words of every
+/// word test (a pack names "you" or "sorry" thousands of times).
+#[derive(Default)]
+struct Shared {
+    items: HashMap<String, Elem>,
+    words: std::collections::HashSet<Arc<str>>,
+}
+
 thread_local! {
     /// Items parsed in the current [`sharing`] scope (None outside one).
-    static SHARED: RefCell<Option<HashMap<String, Elem>>> = const { RefCell::new(None) };
+    static SHARED: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+/// `w` as a shared string: the scope's copy when it has one.
+fn shared_word(w: String) -> Arc<str> {
+    SHARED.with(|s| match s.borrow_mut().as_mut() {
+        Some(shared) => match shared.words.get(w.as_str()) {
+            Some(known) => known.clone(),
+            None => {
+                let new: Arc<str> = w.into();
+                shared.words.insert(new.clone());
+                new
+            }
+        },
+        None => w.into(),
+    })
 }
 
 /// Runs `f` with pattern items shared: inside, an item (a word list, a
@@ -439,7 +462,7 @@ pub fn sharing<T>(f: impl FnOnce() -> T) -> T {
         let mut s = s.borrow_mut();
         let fresh = s.is_none();
         if fresh {
-            *s = Some(HashMap::new());
+            *s = Some(Shared::default());
         }
         fresh
     });
@@ -450,13 +473,13 @@ pub fn sharing<T>(f: impl FnOnce() -> T) -> T {
 /// An item's elements do not depend on the pattern around it (that is
 /// named only in errors), so a successful parse is reused in a scope.
 fn parse_item(item: &str, pattern: &str) -> Result<Elem, PatternError> {
-    if let Some(e) = SHARED.with(|s| s.borrow().as_ref().and_then(|m| m.get(item).cloned())) {
+    if let Some(e) = SHARED.with(|s| s.borrow().as_ref().and_then(|m| m.items.get(item).cloned())) {
         return Ok(e);
     }
     let e = parse_item_once(item, pattern)?;
     SHARED.with(|s| {
         if let Some(m) = s.borrow_mut().as_mut() {
-            m.insert(item.to_string(), e.clone());
+            m.items.insert(item.to_string(), e.clone());
         }
     });
     Ok(e)
