@@ -123,9 +123,10 @@ fn tests_stats(tests: &[WordTest], score: &dyn Fn(&str) -> usize) -> Option<(usi
 /// how many forms it has, without building them.
 fn gate_stats(e: &Elem) -> Option<(usize, usize)> {
     let (least, n, _) = match e {
-        Elem::Capture {
-            only: Some(tests), ..
-        } => tests_stats(tests, &rarity)?,
+        Elem::Capture(c) => match &c.only {
+            Some(tests) => tests_stats(tests, &rarity)?,
+            None => literal_stats_by(e, &rarity)?,
+        },
         _ => literal_stats_by(e, &rarity)?,
     };
     Some((least.saturating_sub(n.max(1).ilog2() as usize), n))
@@ -233,9 +234,10 @@ pub struct Anchor {
 /// plain words and groups (as for anchors) and constrained captures.
 fn gate_forms(e: &Elem) -> Option<Vec<(String, bool)>> {
     match e {
-        Elem::Capture {
-            only: Some(tests), ..
-        } => literal_forms(&Elem::Word(tests.clone())),
+        Elem::Capture(c) => match &c.only {
+            Some(tests) => literal_forms(&Elem::Word(tests.clone())),
+            None => literal_forms(e),
+        },
         _ => literal_forms(e),
     }
 }

@@ -125,8 +125,8 @@ fn compile_elem(e: &Elem, prog: &mut Program) {
         }
         Elem::Any => insts.push(Inst::Item),
         Elem::Placeholder => insts.push(Inst::Placeholder),
-        Elem::Capture { name, only } => {
-            prog.captures.push((name.clone(), only.clone()));
+        Elem::Capture(c) => {
+            prog.captures.push((c.name.clone(), c.only.clone()));
             insts.push(Inst::Capture(prog.captures.len() as u32 - 1))
         }
         Elem::Punct(',') => insts.push(Inst::Comma),
@@ -543,7 +543,8 @@ mod tests {
                         None
                     }
                 }
-                Elem::Capture { name, only } => {
+                Elem::Capture(c) => {
+                    let (name, only) = (&c.name, &c.only);
                     if !is_item(ti) {
                         return None;
                     }
