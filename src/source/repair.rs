@@ -212,13 +212,19 @@ fn quote(v: &str) -> Option<String> {
 /// `e`, or `e` with a backslash before the block marker it would leave at
 /// the start of a Markdown line; `None` when that cannot be made safe.
 fn markdown_edit(text: &str, protected: &[Range<usize>], e: &Edit) -> Option<Edit> {
-    let line_start = text[..e.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let Some(line_start) = container_line_start(text, e.range.start) else {
+        return Some(e.clone());
+    };
     if !is_container_prefix(&text[line_start..e.range.start]) {
         return Some(e.clone());
     }
-    let line_end = text[e.range.end..]
+    // Only the next 240 bytes after the edit are ever looked at (below), so
+    // the search for the line's end stops there: a fix on a one-line
+    // document of megabytes costs its window, not the rest of the line.
+    let scan_end = floor_boundary(text, (e.range.end + LINE_SCAN).min(text.len()));
+    let line_end = text[e.range.end..scan_end]
         .find('\n')
-        .map_or(text.len(), |i| e.range.end + i);
+        .map_or(scan_end, |i| e.range.end + i);
     let tail = &text[e.range.end..floor_boundary(text, line_end.min(e.range.end + 120))];
     let old_head = &text[e.range.start..floor_boundary(text, line_end.min(e.range.start + 120))];
     let new_head = format!("{}{tail}", e.replacement);
@@ -257,6 +263,36 @@ fn markdown_edit(text: &str, protected: &[Range<usize>], e: &Edit) -> Option<Edi
     let after = &text[edit.range.end..floor_boundary(text, line_end.min(edit.range.end + 120))];
     let check = format!("{}{after}", edit.replacement);
     (!opens_block(&check)).then_some(edit)
+}
+
+/// How far a Markdown fix looks along its line, back for a container prefix
+/// and forward for the text its edit runs into.
+const LINE_SCAN: usize = 256;
+
+/// Where the line holding byte `at` starts, or `None` when the text before
+/// `at` on that line cannot be a container prefix: it holds a character no
+/// indentation, quote or list marker has. Scanning back stops after
+/// [`LINE_SCAN`] bytes unless they are all such characters, so fixes on a
+/// one-line document of megabytes stay linear in their number.
+fn container_line_start(text: &str, at: usize) -> Option<usize> {
+    let from = floor_boundary(text, at.saturating_sub(LINE_SCAN));
+    let window = &text[from..at];
+    if let Some(i) = window.rfind('\n') {
+        return Some(from + i + 1);
+    }
+    let container_byte = |b: u8| {
+        matches!(
+            b,
+            b' ' | b'\t' | b'>' | b'-' | b'+' | b'*' | b'.' | b')' | b'0'..=b'9'
+        )
+    };
+    if from == 0 {
+        Some(0)
+    } else if window.bytes().all(container_byte) {
+        Some(text[..from].rfind('\n').map_or(0, |i| i + 1))
+    } else {
+        None
+    }
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -339,5 +375,35 @@ mod tests {
         assert!(opens_block("1. one"));
         assert!(!opens_block("Of items, 3."));
         assert!(!opens_block("\\# of items"));
+    }
+
+    #[test]
+    fn the_line_start_of_a_fix_is_found_without_scanning_a_long_line() {
+        // A long line of prose: no container prefix can precede the edit.
+        let long = "word ".repeat(1000);
+        assert_eq!(container_line_start(&long, long.len() - 5), None);
+        // A short line after a break: its start, whatever came before.
+        let text = format!("{long}\n- item");
+        assert_eq!(
+            container_line_start(&text, text.len() - 4),
+            Some(long.len() + 1)
+        );
+        // Indentation longer than the scan window is still followed back.
+        let deep = format!("a\n{}- item", " ".repeat(LINE_SCAN * 2));
+        assert_eq!(container_line_start(&deep, deep.len() - 4), Some(2));
+        assert_eq!(container_line_start("- item", 2), Some(0));
+        // The escape before a block marker still happens on such a line:
+        // deleting "Sorry. " would leave "# of items" opening a heading.
+        let md = format!("{}Sorry. # of items is 3.", " ".repeat(LINE_SCAN * 2));
+        let at = md.find("Sorry").unwrap();
+        let e = Edit {
+            range: at..at + 7,
+            replacement: String::new(),
+        };
+        let fixed = markdown_edit(&md, &[], &e).expect("an escaped edit");
+        assert!(
+            fixed.replacement.contains('\\') || fixed.range != e.range,
+            "{fixed:?}"
+        );
     }
 }
