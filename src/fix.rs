@@ -130,6 +130,14 @@ pub fn fix_until_stable(
     let mut applied = 0;
     // Fixes left out, by rule, matched text and replacement.
     let mut refused: HashSet<(String, String, String)> = HashSet::new();
+    // Of those, the ones left out for what they did to the text around them
+    // (its structure, a finding brought nearby): they were never applied,
+    // and once other fixes have changed that text they may be fine
+    // ("Obviously," alone in a paragraph deletes the paragraph; after an
+    // acknowledgement is inserted before it, it does not). They are tried
+    // again after each accepted batch, so one fix-all reaches what a second
+    // would. A fix that left its own finding standing stays out for good.
+    let mut refused_for_now: Vec<(String, String, String)> = Vec::new();
     let shape = |t: &str| shape_of(t, settings);
     let mut findings = lint(&current)?;
     let mut current_shape = shape(&current);
@@ -152,10 +160,12 @@ pub fn fix_until_stable(
                 _ => false,
             };
             let mut after = None;
+            let mut for_good: Vec<usize> = Vec::new();
             let bad: Vec<usize> = if shape_kept {
                 let a = lint(&next)?;
                 let mut bad = introduced_by(&findings, &a, &picked, &chosen);
-                bad.extend(ineffective(&current, &findings, &a, &picked, &chosen));
+                for_good = ineffective(&current, &findings, &a, &picked, &chosen);
+                bad.extend(&for_good);
                 bad.sort_unstable();
                 bad.dedup();
                 after = Some(a);
@@ -176,6 +186,9 @@ pub fn fix_until_stable(
                 }
                 patch.apply(&chosen);
                 applied += picked.len();
+                for key in refused_for_now.drain(..) {
+                    refused.remove(&key);
+                }
                 current = next;
                 current_shape = next_shape;
                 // The lint of the accepted text (it extracted, so it reads).
@@ -189,9 +202,13 @@ pub fn fix_until_stable(
                 }
                 break;
             }
-            for i in bad {
+            for &i in &bad {
                 let f = &findings[picked[i].0];
-                refused.insert(refusal_key(&current, f));
+                let key = refusal_key(&current, f);
+                if !for_good.contains(&i) {
+                    refused_for_now.push(key.clone());
+                }
+                refused.insert(key);
             }
         }
     }

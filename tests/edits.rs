@@ -566,3 +566,33 @@ fn a_deleted_sentence_does_not_take_the_signature_dash_after_it() {
     assert!(fixed.contains("- The team"), "{fixed:?}");
     assert_ne!(fixed, text, "the stock line is still removed");
 }
+
+/// The property tests' seed: removing "Obviously," alone in its paragraph
+/// would delete the paragraph, so that fix was left out for good; once the
+/// acknowledgement was inserted before it, it no longer did, and a second
+/// `fix` removed it. One fix-all must reach the fixpoint.
+#[test]
+fn fix_all_reaches_its_fixpoint_when_an_insertion_crowds_out_a_deletion() {
+    let text = "> calm down {{customer.first_name}} .\n \n Obviously,\n\nyou failed to enter\n\n";
+    let s = settings(Format::Markdown);
+    let (once, _) = fix::fix_all(linter(), text, &s, fix::FIX_PASSES).unwrap();
+    let (twice, _) = fix::fix_all(linter(), &once, &s, fix::FIX_PASSES).unwrap();
+    assert_eq!(once, twice, "not idempotent: {text:?}");
+    assert!(!once.contains("Obviously"), "{once:?}");
+    assert!(once.contains("{{customer.first_name}}"), "{once:?}");
+}
+
+/// A second property seed: the "just" fixes were left out while the
+/// commanding fix beside them changed the sentence, and a second `fix`
+/// applied them.
+#[test]
+fn fix_all_retries_fixes_left_out_once_the_text_around_them_changed() {
+    let text = "you need to use just restart it Just Unfortunately, we can't Just {{ name }} {{ name }} 😀 It's just restart it Just 1.\n\n";
+    for format in [Format::Text, Format::Markdown] {
+        let s = settings(format);
+        let (once, _) = fix::fix_all(linter(), text, &s, fix::FIX_PASSES).unwrap();
+        let (twice, _) = fix::fix_all(linter(), &once, &s, fix::FIX_PASSES).unwrap();
+        assert_eq!(once, twice, "not idempotent ({format:?}): {text:?}");
+        assert_eq!(once.matches("{{ name }}").count(), 2, "{once:?}");
+    }
+}
