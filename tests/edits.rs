@@ -572,7 +572,7 @@ fn a_deleted_sentence_does_not_take_the_signature_dash_after_it() {
 /// acknowledgement was inserted before it, it no longer did, and a second
 /// `fix` removed it. One fix-all must reach the fixpoint.
 #[test]
-fn fix_all_reaches_its_fixpoint_when_an_insertion_crowds_out_a_deletion() {
+fn fix_all_retries_a_fix_whose_structure_change_other_fixes_undid() {
     let text = "> calm down {{customer.first_name}} .\n \n Obviously,\n\nyou failed to enter\n\n";
     let s = settings(Format::Markdown);
     let (once, _) = fix::fix_all(linter(), text, &s, fix::FIX_PASSES).unwrap();

@@ -433,7 +433,7 @@ struct Shared {
 }
 
 thread_local! {
-    /// Items parsed in the current [`sharing`] scope (None outside one).
+    /// What the current [`sharing`] scope shares (None outside one).
     static SHARED: RefCell<Option<Shared>> = const { RefCell::new(None) };
 }
 
