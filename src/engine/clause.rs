@@ -5,7 +5,9 @@
 //! words are data: `clause-*` classes of `rules/lexicon.toml`.
 //!
 //! Automated notifications ("This is an automated message", "do not reply to
-//! this email") are a property of the whole document; see [`NOTICE_CLASS`].
+//! this email") and a developer audience (a pull request, a stack trace, the
+//! repository) are properties of the whole document; see [`NOTICE_CLASS`] and
+//! [`DEVELOPER_CLASS`].
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -33,10 +35,13 @@ pub enum Function {
     Instruction,
     /// The document is an automated notification (no human voice).
     Notification,
+    /// The document is written to developers (a pull request, a commit, a
+    /// stack trace): their trade words are not jargon to them.
+    Developer,
 }
 
 impl Function {
-    pub const ALL: [Function; 7] = [
+    pub const ALL: [Function; 8] = [
         Function::Conditional,
         Function::Requirement,
         Function::Question,
@@ -44,6 +49,7 @@ impl Function {
         Function::Negated,
         Function::Instruction,
         Function::Notification,
+        Function::Developer,
     ];
 
     pub fn id(self) -> &'static str {
@@ -55,11 +61,17 @@ impl Function {
             Function::Negated => "negated",
             Function::Instruction => "instruction",
             Function::Notification => "notification",
+            Function::Developer => "developer",
         }
     }
 
     pub fn from_id(id: &str) -> Option<Function> {
         Function::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// Judged on the whole document (in `Engine::finish`), not per sentence.
+    pub fn is_document_level(self) -> bool {
+        matches!(self, Function::Notification | Function::Developer)
     }
 
     fn bit(self) -> u8 {
@@ -96,6 +108,9 @@ impl Functions {
 /// The lexicon class holding automated-notice cues (document level).
 pub const NOTICE_CLASS: &str = "clause-automated";
 
+/// The lexicon class holding developer-audience cues (document level).
+pub const DEVELOPER_CLASS: &str = "clause-developer";
+
 struct Cues {
     /// Subordinators that open a condition anywhere in the sentence.
     conditional: Vec<Pattern>,
@@ -111,6 +126,8 @@ struct Cues {
     instruction: Vec<Pattern>,
     /// Automated-notification cues.
     notice: Vec<Pattern>,
+    /// Developer-audience cues.
+    developer: Vec<Pattern>,
 }
 
 fn class_patterns(name: &str, fallback: &[&str]) -> Vec<Pattern> {
@@ -150,6 +167,7 @@ fn cues() -> &'static Cues {
         negator: class_patterns("clause-negator", &["not", "never", "no"]),
         instruction: class_patterns("clause-instruction", &["click", "go to", "select"]),
         notice: class_patterns(NOTICE_CLASS, &["this is an automated message"]),
+        developer: class_patterns(DEVELOPER_CLASS, &["pull request"]),
     })
 }
 
@@ -221,8 +239,21 @@ pub fn functions_at(toks: &Tokens, span: Range<usize>) -> Functions {
 
 /// Whether a segment reads as an automated notification.
 pub fn is_automated_notice(toks: &Tokens) -> bool {
-    let c = cues();
-    let index = notice_index(&c.notice);
+    static INDEX: OnceLock<CueIndex> = OnceLock::new();
+    let notice = &cues().notice;
+    any_document_cue(toks, notice, INDEX.get_or_init(|| cue_index(notice)))
+}
+
+/// Whether a segment is written to developers.
+pub fn is_developer_audience(toks: &Tokens) -> bool {
+    static INDEX: OnceLock<CueIndex> = OnceLock::new();
+    let developer = &cues().developer;
+    any_document_cue(toks, developer, INDEX.get_or_init(|| cue_index(developer)))
+}
+
+/// Whether one of a document-level class's cues matches in the segment's
+/// first 400 tokens.
+fn any_document_cue(toks: &Tokens, cues: &[Pattern], index: &CueIndex) -> bool {
     let n = toks.tokens.len().min(400);
     // A notice cue matching at a start before `n` has its anchor text in the
     // normalised text at a token its prefix widths allow: verifying only
@@ -241,7 +272,7 @@ pub fn is_automated_notice(toks: &Tokens) -> bool {
                 if n == 0 || first > last {
                     continue;
                 }
-                let p = &c.notice[pi as usize];
+                let p = &cues[pi as usize];
                 if (first..=last).any(|s| matcher::match_at(toks, p, s).is_some()) {
                     return true;
                 }
@@ -251,56 +282,53 @@ pub fn is_automated_notice(toks: &Tokens) -> bool {
     index
         .unanchored
         .iter()
-        .any(|&pi| (0..n).any(|s| matcher::match_at(toks, &c.notice[pi as usize], s).is_some()))
+        .any(|&pi| (0..n).any(|s| matcher::match_at(toks, &cues[pi as usize], s).is_some()))
 }
 
-/// The notice cues' anchors in one small automaton: (pattern, least and
-/// most tokens before the anchor) per anchor text; cues without a literal
-/// anchor are tried at every start.
-struct NoticeIndex {
+/// A document-level class's cue anchors in one small automaton: (pattern,
+/// least and most tokens before the anchor) per anchor text; cues without a
+/// literal anchor are tried at every start.
+struct CueIndex {
     ac: Option<aho_corasick::AhoCorasick>,
     owners: Vec<Vec<(u32, usize, usize)>>,
     unanchored: Vec<u32>,
 }
 
-fn notice_index(notice: &[Pattern]) -> &'static NoticeIndex {
-    static INDEX: OnceLock<NoticeIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut texts: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<(u32, usize, usize)>> = Vec::new();
-        let mut unanchored = Vec::new();
-        for (pi, p) in notice.iter().enumerate() {
-            let Ok(anchors) = super::automaton::anchors_for(&p.elems) else {
-                unanchored.push(pi as u32);
-                continue;
-            };
-            for a in anchors.iter().filter(|a| !a.gate) {
-                let (lo, hi) = pattern::seq_width(&p.elems[..a.elem]);
-                let k = match texts.iter().position(|t| *t == a.text) {
-                    Some(k) => k,
-                    None => {
-                        texts.push(a.text.clone());
-                        owners.push(Vec::new());
-                        texts.len() - 1
-                    }
-                };
-                if !owners[k].contains(&(pi as u32, lo, hi)) {
-                    owners[k].push((pi as u32, lo, hi));
+fn cue_index(cues: &[Pattern]) -> CueIndex {
+    let mut texts: Vec<String> = Vec::new();
+    let mut owners: Vec<Vec<(u32, usize, usize)>> = Vec::new();
+    let mut unanchored = Vec::new();
+    for (pi, p) in cues.iter().enumerate() {
+        let Ok(anchors) = super::automaton::anchors_for(&p.elems) else {
+            unanchored.push(pi as u32);
+            continue;
+        };
+        for a in anchors.iter().filter(|a| !a.gate) {
+            let (lo, hi) = pattern::seq_width(&p.elems[..a.elem]);
+            let k = match texts.iter().position(|t| *t == a.text) {
+                Some(k) => k,
+                None => {
+                    texts.push(a.text.clone());
+                    owners.push(Vec::new());
+                    texts.len() - 1
                 }
+            };
+            if !owners[k].contains(&(pi as u32, lo, hi)) {
+                owners[k].push((pi as u32, lo, hi));
             }
         }
-        let ac = (!texts.is_empty()).then(|| {
-            aho_corasick::AhoCorasickBuilder::new()
-                .match_kind(aho_corasick::MatchKind::Standard)
-                .build(&texts)
-                .expect("notice automaton builds")
-        });
-        NoticeIndex {
-            ac,
-            owners,
-            unanchored,
-        }
-    })
+    }
+    let ac = (!texts.is_empty()).then(|| {
+        aho_corasick::AhoCorasickBuilder::new()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&texts)
+            .expect("cue automaton builds")
+    });
+    CueIndex {
+        ac,
+        owners,
+        unanchored,
+    }
 }
 
 #[cfg(test)]
@@ -327,6 +355,25 @@ mod tests {
         assert!(!is_automated_notice(&tokenize(
             "I've assigned your ticket to Sam, who will call you today."
         )));
+    }
+
+    #[test]
+    fn replies_to_developers_read_as_a_developer_audience() {
+        for text in [
+            "Thanks for the PR! CI is failing on the lint step.",
+            "Could you attach the full stack trace?",
+            "Please rebase on main and push again.",
+            "This is fixed in the latest commit on the release branch.",
+        ] {
+            assert!(is_developer_audience(&tokenize(text)), "{text}");
+        }
+        for text in [
+            "Please bring your ID to the branch on High Street.",
+            "I've triaged your ticket and a technician will call you at 3 pm.",
+            "We commit to answering within one working day.",
+        ] {
+            assert!(!is_developer_audience(&tokenize(text)), "{text}");
+        }
     }
 
     #[test]

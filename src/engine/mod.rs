@@ -66,6 +66,8 @@ pub struct Engine {
     nearby: Vec<u32>,
     /// Some rule is conditioned on the `notification` function.
     needs_notice: bool,
+    /// Some rule's `not_in` / `only_in` names `developer`.
+    needs_developer: bool,
     /// Some document check weighs the reply's sentences (apology-without-action).
     needs_sentences: bool,
 }
@@ -110,6 +112,9 @@ pub struct SegmentLint {
     /// The segment reads as an automated notification (clause function
     /// `notification`, applied to the whole document in [`Engine::finish`]).
     pub automated: bool,
+    /// The segment is written to developers (clause function `developer`,
+    /// applied to the whole document in [`Engine::finish`]).
+    pub developer: bool,
     /// Per sentence of the segment (only when a document check needs them).
     pub sentences: Vec<SentenceFacts>,
 }
@@ -268,10 +273,13 @@ impl Engine {
         let nearby = (0..rules.len() as u32)
             .filter(|&i| !rules[i as usize].unless_nearby.is_empty())
             .collect();
-        let needs_notice = rules.iter().any(|r| {
-            r.not_in.contains(&clause::Function::Notification)
-                || r.only_in.contains(&clause::Function::Notification)
-        });
+        let needs = |f: clause::Function| {
+            rules
+                .iter()
+                .any(|r| r.not_in.contains(&f) || r.only_in.contains(&f))
+        };
+        let needs_notice = needs(clause::Function::Notification);
+        let needs_developer = needs(clause::Function::Developer);
         // Sentence facts cost a pass per segment: only when the substance
         // test of apology-without-action is switched on.
         let needs_sentences = rules.iter().any(|r| {
@@ -280,6 +288,7 @@ impl Engine {
         Ok(Engine {
             nearby,
             needs_notice,
+            needs_developer,
             needs_sentences,
             rules,
             by_id,
@@ -356,6 +365,7 @@ impl Engine {
             return out;
         }
         out.automated = self.needs_notice && clause::is_automated_notice(&toks);
+        out.developer = self.needs_developer && clause::is_developer_audience(&toks);
         if self.needs_sentences {
             out.sentences = toks
                 .sentences
@@ -524,8 +534,7 @@ impl Engine {
             }
         }
         // Clause functions (document-level `notification` is judged in `finish`).
-        let sentence_level =
-            |fs: &[clause::Function]| fs.iter().any(|f| *f != clause::Function::Notification);
+        let sentence_level = |fs: &[clause::Function]| fs.iter().any(|f| !f.is_document_level());
         if sentence_level(&rule.not_in) || sentence_level(&rule.only_in) {
             let here = clause::functions_at(toks, mt.tokens.clone());
             let not_in = clause::Functions::of(&rule.not_in);
@@ -536,7 +545,7 @@ impl Engine {
                 .only_in
                 .iter()
                 .copied()
-                .filter(|f| *f != clause::Function::Notification)
+                .filter(|f| !f.is_document_level())
                 .collect();
             if !only.is_empty() && !here.intersects(clause::Functions::of(&only)) {
                 return true;
@@ -576,6 +585,7 @@ impl Engine {
         let mut hits: Vec<ParamHit> = Vec::new();
         let mut words = 0;
         let mut automated = false;
+        let mut developer = false;
         // Rules (apology-without-action) whose reply has substance besides
         // apologies and filler: a request, or a sentence of information.
         let mut substance: Vec<u32> = Vec::new();
@@ -611,6 +621,7 @@ impl Engine {
             hits.extend(p.hits);
             words += p.words;
             automated |= p.automated;
+            developer |= p.developer;
         }
         for &ri in &self.document_checks {
             let rule = &self.rules[ri as usize];
@@ -642,14 +653,20 @@ impl Engine {
                 findings.retain(|f| f.rule != rule.id);
             }
         }
-        if self.needs_notice {
-            let notice = clause::Function::Notification;
+        // Document-level clause functions: what the whole document is.
+        for (needed, function, holds) in [
+            (self.needs_notice, clause::Function::Notification, automated),
+            (self.needs_developer, clause::Function::Developer, developer),
+        ] {
+            if !needed {
+                continue;
+            }
             findings.retain(|f| {
                 let Some(rule) = self.rule(&f.rule) else {
                     return true;
                 };
-                !(automated && rule.not_in.contains(&notice)
-                    || !automated && rule.only_in.contains(&notice))
+                !(holds && rule.not_in.contains(&function)
+                    || !holds && rule.only_in.contains(&function))
             });
         }
         apply_directives(src, doc, &mut findings);
