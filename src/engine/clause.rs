@@ -255,7 +255,7 @@ pub fn is_developer_audience(toks: &Tokens) -> bool {
 /// first 400 tokens.
 fn any_document_cue(toks: &Tokens, cues: &[Pattern], index: &CueIndex) -> bool {
     let n = toks.tokens.len().min(400);
-    // A notice cue matching at a start before `n` has its anchor text in the
+    // A cue matching at a start before `n` has its anchor text in the
     // normalised text at a token its prefix widths allow: verifying only
     // around anchor hits finds the same starts as trying every position.
     if let Some(ac) = &index.ac {
