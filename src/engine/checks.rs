@@ -216,6 +216,9 @@ pub fn local(
                     continue;
                 }
                 let (range, contiguous) = token_source(site, i..i + 1);
+                if ends_error_code(&site.src[..range.start]) {
+                    continue;
+                }
                 let rep = if bad {
                     "."
                 } else if mark.contains('?') {
@@ -529,6 +532,20 @@ pub fn document(
         }
         _ => {}
     }
+}
+
+/// Whether the text before an exclamation mark ends in a spreadsheet error code glued to it
+/// (`#DIV/0!`, `#NUM!`, `#REF!`): the mark is part of the code's name, not a raised voice.
+fn ends_error_code(before: &str) -> bool {
+    let run = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '\u{201C}')
+        .next()
+        .unwrap_or("");
+    run.len() > 1
+        && run.starts_with('#')
+        && run[1..]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '/' || c == '?')
 }
 
 #[cfg(test)]
