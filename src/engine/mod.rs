@@ -533,7 +533,7 @@ impl Engine {
                 return true;
             }
         }
-        // Clause functions (document-level `notification` is judged in `finish`).
+        // Clause functions (the document-level ones are judged in `finish`).
         let sentence_level = |fs: &[clause::Function]| fs.iter().any(|f| !f.is_document_level());
         if sentence_level(&rule.not_in) || sentence_level(&rule.only_in) {
             let here = clause::functions_at(toks, mt.tokens.clone());
