@@ -381,3 +381,81 @@ fn bundled_examples_lint_as_their_names_say() {
         }
     }
 }
+
+/// Lints `text` as the file `name` (read from stdin) with the built-in packs
+/// and returns the rule ids found.
+fn rules_found(name: &str, text: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let mut child = bin()
+        .args(["check", "--format", "json", "-", "--stdin-filename", name])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn messages_a_product_displays_are_not_the_writers_apologies() {
+    // An article quoting what the product shows: not the writer's voice.
+    let quoting = "# Excel closes on start\n\nYou receive the following error message:\n\n\
+        **Microsoft Excel has encountered a problem and needs to close. We are sorry for the inconvenience.**\n\n\
+        *Sorry, no quotes are available for this order at this time* error is displayed.\n\n\
+        The following error message is received in the email: *We're sorry, an error has occurred.*\n";
+    for name in ["kb/excel.md", "kb/excel.html"] {
+        let text = if name.ends_with(".html") {
+            quoting
+                .replace(
+                    "# Excel closes on start\n",
+                    "<h1>Excel closes on start</h1>",
+                )
+                .replace("**Microsoft", "<p><strong>Microsoft")
+                .replace("inconvenience.**", "inconvenience.</strong></p>")
+                .replace(
+                    "*Sorry, no quotes are available for this order at this time*",
+                    "<p><em>Sorry, no quotes are available for this order at this time</em>",
+                )
+                .replace(
+                    "*We're sorry, an error has occurred.*",
+                    "<em>We're sorry, an error has occurred.</em></p>",
+                )
+        } else {
+            quoting.to_string()
+        };
+        let found = rules_found(name, &text);
+        assert!(
+            !found
+                .iter()
+                .any(|r| r.starts_with("over-apology") || r.starts_with("non-apology")),
+            "{name}: {found:?}"
+        );
+    }
+    // The same apologies in the writer's own words are flagged.
+    let own = "# Excel closes on start\n\nWe are sorry for the inconvenience. We're so sorry this happened. \
+        Sorry again that the fix is late.\n";
+    let found = rules_found("kb/excel.md", own);
+    assert!(
+        found.iter().any(|r| r == "over-apology.density"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|r| r == "non-apology.the-inconvenience"),
+        "{found:?}"
+    );
+}

@@ -5,11 +5,13 @@
 //! comments are markup, text runs are prose with entities decoded as atomic
 //! map runs. Template tags are masked before tokenizing, so `{{ a > b }}` or
 //! `href="{{url}}"` never confuse it. Fix text is written back HTML-escaped.
+//! An `<em>`/`<strong>` run that quotes a displayed message stands between
+//! quotation marks in the segment text ([`displayed`]).
 
 use std::ops::Range;
 
 use super::placeholder::{mask, MaskContext, Masked, SegmentBuilder};
-use super::{Escape, SourceDoc, SourceOptions};
+use super::{displayed, Escape, SourceDoc, SourceOptions};
 
 /// Splits an HTML document into prose segments.
 pub fn extract(text: &str, opts: &SourceOptions) -> SourceDoc {
@@ -85,6 +87,9 @@ const BLOCK_ELEMENTS: &[&str] = &[
     "frame",
     "iframe",
 ];
+/// Inline emphasis elements: one that quotes a displayed message is read as
+/// quoted text ([`displayed`]).
+const EMPHASIS_ELEMENTS: &[&str] = &["em", "i", "strong", "b"];
 /// Elements whose content is never prose.
 const SKIPPED_ELEMENTS: &[&str] = &[
     "pre", "script", "style", "textarea", "head", "template", "noscript", "svg", "math", "object",
@@ -108,6 +113,8 @@ pub fn extract_range(
     let end = range.end.min(m.len());
     let mut i = range.start.min(end);
     let mut text_start = i;
+    // The closing tag of the emphasis run being read as a displayed message.
+    let mut displayed_close: Option<Range<usize>> = None;
     while i < end {
         if m[i] == b'&' {
             if let Some((decoded, len)) = decode_entity(&masked.text[i..end]) {
@@ -145,6 +152,39 @@ pub fn extract_range(
                 self_closing,
             } => {
                 let name = name.to_ascii_lowercase();
+                if EMPHASIS_ELEMENTS.contains(&name.as_str()) && !self_closing {
+                    if closing {
+                        if displayed_close.as_ref().is_some_and(|c| c.start == i) {
+                            displayed_close = None;
+                            b.push_atomic("\u{201D}", i, markup.len);
+                            i = markup_end;
+                            text_start = i;
+                            continue;
+                        }
+                    } else if displayed_close.is_none() {
+                        if let Some((at, len)) = find_closing(&masked.text[markup_end..end], &name)
+                        {
+                            let close = (markup_end + at)..(markup_end + at + len);
+                            let inner =
+                                strip_tags(original.get(markup_end..close.start).unwrap_or(""));
+                            let after_end = (close.end + 120).min(end);
+                            let after =
+                                strip_tags(original.get(close.end..after_end).unwrap_or(""));
+                            let previous = if b.is_empty() {
+                                b.last_segment_text()
+                            } else {
+                                None
+                            };
+                            if displayed::is_displayed_message(b.text(), &inner, &after, previous) {
+                                b.push_atomic("\u{201C}", i, markup.len);
+                                displayed_close = Some(close);
+                                i = markup_end;
+                                text_start = i;
+                                continue;
+                            }
+                        }
+                    }
+                }
                 let block = BLOCK_ELEMENTS.contains(&name.as_str());
                 if block {
                     b.cut();
@@ -421,6 +461,27 @@ mod tests {
         let mut d = extract(text, &SourceOptions::default());
         d.normalize();
         d
+    }
+
+    #[test]
+    fn displayed_messages_are_quoted_and_the_writers_emphasis_is_not() {
+        let src = "<p><em>Sorry, no quotes are available</em> error is displayed.</p><p>You receive the following error message:</p><p><strong>Excel has encountered a problem. We are sorry.</strong></p><p><b>Please read this first.</b> It is <b>VERY</b> short.</p>";
+        let doc = html(src);
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "\u{201C}Sorry, no quotes are available\u{201D} error is displayed.",
+                "You receive the following error message:",
+                "\u{201C}Excel has encountered a problem. We are sorry.\u{201D}",
+                "Please read this first. It is VERY short.",
+            ]
+        );
+        let seg = &doc.segments[2];
+        let (r, _) = seg.to_source(0..seg.text.len());
+        assert_eq!(
+            &src[r],
+            "<strong>Excel has encountered a problem. We are sorry.</strong>"
+        );
     }
 
     #[test]

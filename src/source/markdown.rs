@@ -13,7 +13,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::placeholder::{self as template, mask, MaskContext, Masked, SegmentBuilder};
-use super::{embed, html, Escape, OffsetMap, SourceDoc, SourceOptions};
+use super::{displayed, embed, html, Escape, OffsetMap, SourceDoc, SourceOptions};
 
 /// The pulldown-cmark extensions tactful reads Markdown with (GFM tables,
 /// task lists, footnotes, strikethrough, heading attributes, alerts).
@@ -55,6 +55,7 @@ fn extract_nested(text: &str, opts: &SourceOptions, depth: usize) -> SourceDoc {
         inline_code: None,
         depth,
         reply_block: None,
+        emphasis: Vec::new(),
     };
     walker.walk(body_start);
     comment_definitions(&text[body_start..], body_start, &mut ctx);
@@ -259,6 +260,9 @@ struct Walker<'a, 'b> {
     /// The text of the ```` ```md ```` block being read and its map back to
     /// the document.
     reply_block: Option<(String, OffsetMap)>,
+    /// For each open emphasis run: where its closing marker is, when the run
+    /// is a displayed message wrapped in quotation marks ([`displayed`]).
+    emphasis: Vec<Option<Range<usize>>>,
 }
 
 const INLINE_CODE_TAGS: &[(&str, &str)] = &[
@@ -317,6 +321,9 @@ impl Walker<'_, '_> {
     }
 
     fn start(&mut self, tag: Tag, r: Range<usize>) {
+        if matches!(tag, Tag::Emphasis | Tag::Strong) {
+            self.open_emphasis(r.clone());
+        }
         let skips = match tag {
             Tag::CodeBlock(CodeBlockKind::Fenced(ref info))
                 if is_reply_language(info)
@@ -412,7 +419,50 @@ impl Walker<'_, '_> {
         self.ctx.directives.extend(mapped.directives);
     }
 
+    /// An emphasis run opens: when it quotes a displayed message, its
+    /// opening marker stands for a quotation mark in the segment text.
+    fn open_emphasis(&mut self, r: Range<usize>) {
+        let src = self.original.get(r.clone()).unwrap_or("");
+        let marker = src.len() - src.trim_start_matches(['*', '_']).len();
+        let closing = src.len() - src.trim_end_matches(['*', '_']).len();
+        let already = self.emphasis.iter().any(Option::is_some);
+        let shown = self.visible()
+            && !already
+            && marker > 0
+            && closing > 0
+            && marker + closing < src.len()
+            && {
+                let inner = src[marker..src.len() - closing].replace(['*', '_', '`'], "");
+                let after_end = (r.end + 60).min(self.original.len());
+                let after = self
+                    .original
+                    .get(r.end..after_end)
+                    .or_else(|| self.original.get(r.end..))
+                    .unwrap_or("");
+                let before = self.b.text();
+                let previous = if self.b.is_empty() {
+                    self.b.last_segment_text()
+                } else {
+                    None
+                };
+                displayed::is_displayed_message(before, &inner, after, previous)
+            };
+        if shown {
+            self.b.push_atomic("\u{201C}", r.start, marker);
+            self.emphasis.push(Some((r.end - closing)..r.end));
+        } else {
+            self.emphasis.push(None);
+        }
+    }
+
     fn end(&mut self, tag: TagEnd) {
+        if matches!(tag, TagEnd::Emphasis | TagEnd::Strong) {
+            if let Some(Some(close)) = self.emphasis.pop() {
+                if self.visible() {
+                    self.b.push_atomic("\u{201D}", close.start, close.len());
+                }
+            }
+        }
         if tag == TagEnd::CodeBlock {
             self.finish_reply_block();
         }
@@ -555,6 +605,26 @@ mod tests {
     fn source_of<'a>(src: &'a str, doc: &SourceDoc, i: usize) -> &'a str {
         let seg = &doc.segments[i];
         &src[seg.to_source(0..seg.text.len()).0]
+    }
+
+    #[test]
+    fn displayed_messages_are_quoted_and_the_writers_emphasis_is_not() {
+        let src = "*Sorry, no quotes are available* error is displayed.\n\nYou receive the following error message:\n\n**Excel has encountered a problem. We are sorry.**\n\n**Please read this first.** Backups are ***VERY*** important.\n";
+        let doc = md(src);
+        assert_eq!(
+            texts(&doc),
+            vec![
+                "\u{201C}Sorry, no quotes are available\u{201D} error is displayed.",
+                "You receive the following error message:",
+                "\u{201C}Excel has encountered a problem. We are sorry.\u{201D}",
+                "Please read this first. Backups are VERY important.",
+            ]
+        );
+        // The quotation marks stand for the markers: the source is untouched.
+        assert_eq!(
+            source_of(src, &doc, 2),
+            "**Excel has encountered a problem. We are sorry.**"
+        );
     }
 
     #[test]

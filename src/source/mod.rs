@@ -9,9 +9,11 @@
 //! - [`json`], [`yaml`]: export scanners with exact spans; [`embed`] picks the
 //!   prose strings and composes their inner format's maps through escapes.
 //! - [`url`]: bare URLs; [`offset_map`]: segment → source offsets.
+//! - [`displayed`]: emphasised runs that quote what a product shows (read as quoted text).
 //!
 //! The user-facing description of every format is docs/formats.md.
 
+pub mod displayed;
 pub mod embed;
 pub mod html;
 pub mod json;

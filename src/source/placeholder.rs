@@ -512,6 +512,11 @@ impl SegmentBuilder {
         self.done.len() + usize::from(has_prose(&self.seg.text))
     }
 
+    /// Text of the last finished segment (the block before the current one).
+    pub fn last_segment_text(&self) -> Option<&str> {
+        self.done.last().map(|s| s.text.as_str())
+    }
+
     /// Every finished segment, in order.
     pub fn finish(mut self) -> Vec<Segment> {
         self.cut();
