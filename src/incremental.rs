@@ -316,11 +316,12 @@ fn block_mode_applies(linter: &Linter, text: &str, settings: &FileSettings) -> b
 }
 
 /// Whether a check that looks at the whole document applies to `kind` (the
-/// checks [`Engine::finish`] runs; segment-level checks such as wall-of-text
-/// work per block).
+/// checks [`Engine::finish`] runs; segment-level checks such as wall-of-text,
+/// and apology density counted per paragraph, work per block).
 fn has_document_checks(engine: &Engine, kind: Kind) -> bool {
     engine.rules().iter().any(|r| {
         r.applies_to(kind)
+            && !crate::engine::checks::density_per_paragraph(r)
             && matches!(
                 r.check,
                 Some(
@@ -357,8 +358,9 @@ fn shift(f: &Finding, by: usize) -> Finding {
 /// Splits a Markdown or plain-text document into blocks that lint the same
 /// alone as in the document: cuts after blank lines, but never inside code
 /// fences, HTML comments, raw HTML blocks (`pre`, `script`, `style`,
-/// `textarea`) or front matter, and never before an indented line (which may
-/// continue a list item or an indented code block). Blocks cover the text.
+/// `textarea`) or front matter, never before an indented line (which may
+/// continue a list item or an indented code block), and never after a line
+/// ending in a colon (it introduces what follows). Blocks cover the text.
 pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
     #[derive(PartialEq)]
     enum State {
@@ -372,6 +374,10 @@ pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut state = State::Normal;
     let mut after_blank = false;
+    // The last non-blank line ends in a colon: it leads into the next block
+    // ("You receive the following error message:"), which the source layer
+    // reads in its light (a displayed message), so the two stay together.
+    let mut lead_in = false;
     let mut pos = 0;
     let bytes = text.as_bytes();
     while pos < bytes.len() {
@@ -379,7 +385,7 @@ pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
         let line = &text[pos..end];
         let trimmed = line.trim_start();
         let blank = trimmed.is_empty();
-        if state == State::Normal && !blank && after_blank && pos > start {
+        if state == State::Normal && !blank && after_blank && pos > start && !lead_in {
             let indented = line.starts_with([' ', '\t']);
             if !indented {
                 blocks.push(start..pos);
@@ -388,6 +394,7 @@ pub fn split_blocks(text: &str) -> Vec<Range<usize>> {
         }
         if !blank {
             after_blank = false;
+            lead_in = line.trim_end().ends_with(':');
         }
         state = match state {
             State::Normal if pos == 0 && line.trim_end() == "---" => State::FrontMatter,
@@ -591,6 +598,42 @@ match = ["you failed to {verb}"]
         // A new generation (new config) relints everything.
         inc.lint(&linter, &settings, 2, &text).unwrap();
         assert_eq!(inc.last_work().linted_bytes, text.len());
+    }
+
+    #[test]
+    fn kb_articles_keep_block_mode_with_the_default_packs() {
+        // Apology density in an article is counted per paragraph, so the
+        // default packs have no whole-document check for KB and an edit
+        // re-lints only its block.
+        let linter = Linter::default_packs();
+        let settings = kb_markdown();
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!("Step {i}: open Settings and select Export.\n\n"));
+        }
+        text.push_str(
+            "We're so sorry about the outage. We apologise again for the disruption.\n\n",
+        );
+        text.push_str("You receive the following error message:\n\n**Sorry, we are sorry, an error occurred. We apologise.**\n");
+        let mut inc = IncrementalLint::with_threshold(0);
+        let first = inc.lint(&linter, &settings, 1, &text).unwrap();
+        assert!(inc.last_work().block_mode);
+        let rules: Vec<_> = first.findings.iter().map(|f| f.rule.clone()).collect();
+        assert_eq!(
+            rules
+                .iter()
+                .filter(|r| &***r == "over-apology.density-kb")
+                .count(),
+            1,
+            "the paragraph of apologies, not the quoted message: {rules:?}"
+        );
+        text.insert_str(0, "Intro.\n\n");
+        let after = inc.lint(&linter, &settings, 1, &text).unwrap();
+        assert!(inc.last_work().linted_bytes < 20);
+        assert_eq!(
+            after.findings.to_vec(),
+            linter.lint(&text, &settings).unwrap().findings
+        );
     }
 
     /// Random edits on a Markdown article full of the constructs that must

@@ -459,6 +459,12 @@ fn sentence_param(rule: &Rule, src: &str, doc: &SourceDoc) -> Option<String> {
 
 /// Checks that look at the whole document.
 #[allow(clippy::too_many_arguments)]
+/// Whether an apology-density rule counts per paragraph (`scope =
+/// "paragraph"`) rather than over the whole document.
+pub fn density_per_paragraph(rule: &Rule) -> bool {
+    rule.check == Some(Check::ApologyDensity) && rule.param_str("scope") == Some("paragraph")
+}
+
 pub fn document(
     ri: u32,
     rule: &Rule,
@@ -482,7 +488,15 @@ pub fn document(
         Some(Check::ApologyDensity) => {
             let max = rule.param_usize("max", 2);
             let words = of("words");
-            if words.len() > max {
+            if density_per_paragraph(rule) {
+                // Counted per paragraph (segment): the check never looks
+                // across blocks, so block-mode re-linting stays exact.
+                for group in words.chunk_by(|a, b| a.segment == b.segment) {
+                    if group.len() > max {
+                        out.push(finding(rule, group[max].source.clone(), Vec::new()));
+                    }
+                }
+            } else if words.len() > max {
                 out.push(finding(rule, words[max].source.clone(), Vec::new()));
             }
         }

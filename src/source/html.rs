@@ -165,11 +165,12 @@ pub fn extract_range(
                         if let Some((at, len)) = find_closing(&masked.text[markup_end..end], &name)
                         {
                             let close = (markup_end + at)..(markup_end + at + len);
+                            // Masked text: a template tag reads as neutral letters, not words.
                             let inner =
-                                strip_tags(original.get(markup_end..close.start).unwrap_or(""));
+                                strip_tags(masked.text.get(markup_end..close.start).unwrap_or(""));
                             let after_end = (close.end + 120).min(end);
                             let after =
-                                strip_tags(original.get(close.end..after_end).unwrap_or(""));
+                                strip_tags(masked.text.get(close.end..after_end).unwrap_or(""));
                             let previous = if b.is_empty() {
                                 b.last_segment_text()
                             } else {

@@ -422,7 +422,8 @@ impl Walker<'_, '_> {
     /// An emphasis run opens: when it quotes a displayed message, its
     /// opening marker stands for a quotation mark in the segment text.
     fn open_emphasis(&mut self, r: Range<usize>) {
-        let src = self.original.get(r.clone()).unwrap_or("");
+        // The masked text: a template tag reads as neutral letters, never as a word.
+        let src = self.masked.text.get(r.clone()).unwrap_or("");
         let marker = src.len() - src.trim_start_matches(['*', '_']).len();
         let closing = src.len() - src.trim_end_matches(['*', '_']).len();
         let already = self.emphasis.iter().any(Option::is_some);
@@ -433,11 +434,11 @@ impl Walker<'_, '_> {
             && marker + closing < src.len()
             && {
                 let inner = src[marker..src.len() - closing].replace(['*', '_', '`'], "");
-                let after_end = (r.end + 60).min(self.original.len());
-                let after = self
-                    .original
+                let masked = &self.masked.text;
+                let after_end = (r.end + 60).min(masked.len());
+                let after = masked
                     .get(r.end..after_end)
-                    .or_else(|| self.original.get(r.end..))
+                    .or_else(|| masked.get(r.end..))
                     .unwrap_or("");
                 let before = self.b.text();
                 let previous = if self.b.is_empty() {
