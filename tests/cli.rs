@@ -451,7 +451,7 @@ fn messages_a_product_displays_are_not_the_writers_apologies() {
         Sorry again that the fix is late.\n";
     let found = rules_found("kb/excel.md", own);
     assert!(
-        found.iter().any(|r| r == "over-apology.density"),
+        found.iter().any(|r| r == "over-apology.density-kb"),
         "{found:?}"
     );
     assert!(
