@@ -457,14 +457,14 @@ fn sentence_param(rule: &Rule, src: &str, doc: &SourceDoc) -> Option<String> {
     }
 }
 
-/// Checks that look at the whole document.
-#[allow(clippy::too_many_arguments)]
 /// Whether an apology-density rule counts per paragraph (`scope =
 /// "paragraph"`) rather than over the whole document.
 pub fn density_per_paragraph(rule: &Rule) -> bool {
     rule.check == Some(Check::ApologyDensity) && rule.param_str("scope") == Some("paragraph")
 }
 
+/// Checks that look at the whole document.
+#[allow(clippy::too_many_arguments)]
 pub fn document(
     ri: u32,
     rule: &Rule,
