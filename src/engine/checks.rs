@@ -199,10 +199,18 @@ pub fn local(
             }
         }
         Some(Check::Exclamation) => {
-            let bad_sentences: std::collections::HashSet<u32> = hits
-                .iter()
-                .filter(|h| h.rule == ri && h.key == "bad_news")
-                .map(|h| toks.tokens[h.tokens.start].sentence)
+            let sentences_with = |key: &str| -> std::collections::HashSet<u32> {
+                hits.iter()
+                    .filter(|h| h.rule == ri && h.key == key)
+                    .map(|h| toks.tokens[h.tokens.start].sentence)
+                    .collect()
+            };
+            // A sentence that confirms what the reader just did ("Success:
+            // your subscription has been cancelled!") is not bad news.
+            let good_sentences = sentences_with("good_news");
+            let bad_sentences: std::collections::HashSet<u32> = sentences_with("bad_news")
+                .into_iter()
+                .filter(|s| !good_sentences.contains(s))
                 .collect();
             for (i, t) in toks.tokens.iter().enumerate() {
                 let TokenKind::End(c) = t.kind else { continue };

@@ -122,6 +122,7 @@ pub struct SegmentLint {
 const PARAM_KEYS: &[&str] = &[
     "words",
     "bad_news",
+    "good_news",
     "problem",
     "acknowledge",
     "apology",
