@@ -116,16 +116,20 @@ fn sarif_and_github_formats() {
 
 #[test]
 fn stdin_uses_the_given_file_name() {
+    let v = check_stdin(&fixtures(), "notes/x.txt", "Please calm down.");
+    assert_eq!(v["files"][0]["path"], "notes/x.txt");
+    assert_eq!(v["files"][0]["kind"], "internal-note");
+    assert_eq!(
+        v["files"][0]["diagnostics"][0]["rule"],
+        "emotion-policing.calm-down"
+    );
+}
+
+/// `tactful check --format json -` run in `dir` on `text` named `name`.
+fn check_stdin(dir: &Path, name: &str, text: &str) -> serde_json::Value {
     let mut child = bin()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "-",
-            "--stdin-filename",
-            "notes/x.txt",
-        ])
-        .current_dir(fixtures())
+        .args(["check", "--format", "json", "-", "--stdin-filename", name])
+        .current_dir(dir)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -135,16 +139,10 @@ fn stdin_uses_the_given_file_name() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"Please calm down.")
+        .write_all(text.as_bytes())
         .unwrap();
     let o = child.wait_with_output().unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["files"][0]["path"], "notes/x.txt");
-    assert_eq!(v["files"][0]["kind"], "internal-note");
-    assert_eq!(
-        v["files"][0]["diagnostics"][0]["rule"],
-        "emotion-policing.calm-down"
-    );
+    serde_json::from_slice(&o.stdout).unwrap()
 }
 
 #[test]
@@ -387,22 +385,7 @@ fn bundled_examples_lint_as_their_names_say() {
 fn rules_found(name: &str, text: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".git")).unwrap();
-    let mut child = bin()
-        .args(["check", "--format", "json", "-", "--stdin-filename", name])
-        .current_dir(dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = check_stdin(dir.path(), name, text);
     v["files"][0]["diagnostics"]
         .as_array()
         .unwrap()

@@ -66,10 +66,25 @@ const AFTER_CUES: &[&str] = &[
     "shows up",
 ];
 
-fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+use super::placeholder::SegmentBuilder;
+
+fn raw_words(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
+}
+
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    raw_words(s).map(str::to_lowercase)
+}
+
+/// At most `len` bytes of `text` from `from`, cut back to a character boundary.
+pub fn window(text: &str, from: usize, len: usize) -> &str {
+    let from = from.min(text.len());
+    let mut end = (from + len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(from..end).unwrap_or("")
 }
 
 fn names_a_message(s: &str) -> bool {
@@ -81,12 +96,9 @@ fn names_a_message(s: &str) -> bool {
 /// lead-in verb or message word as its last word ("the error reads", "the
 /// message").
 fn introduces(before: &str) -> bool {
-    let tail: String = {
-        let t = before.trim_end();
-        let start = t.char_indices().rev().nth(80).map_or(0, |(i, _)| i);
-        t[start..].to_string()
-    };
-    let t = tail.trim_end_matches(['"', '\u{201C}', '\'', ' ']);
+    let t = before.trim_end();
+    let start = t.char_indices().rev().nth(80).map_or(0, |(i, _)| i);
+    let t = t[start..].trim_end_matches(['"', '\u{201C}', '\'', ' ']);
     if let Some(head) = t.strip_suffix(':') {
         return names_a_message(head);
     }
@@ -139,8 +151,9 @@ pub fn is_displayed_message(
     after: &str,
     previous_block: Option<&str>,
 ) -> bool {
-    if words(inner)
+    if raw_words(inner)
         .filter(|w| w.chars().any(char::is_alphabetic))
+        .take(3)
         .count()
         < 3
     {
@@ -152,6 +165,18 @@ pub fn is_displayed_message(
     before.trim().is_empty()
         && previous_block
             .is_some_and(|p| p.trim_end().strip_suffix(':').is_some_and(names_a_message))
+}
+
+/// [`is_displayed_message`] for a run about to be pushed to `b`: the text
+/// before it is the current segment's, and the block before counts only
+/// when the run opens its block.
+pub fn opens_in(b: &SegmentBuilder, inner: &str, after: &str) -> bool {
+    let previous = if b.is_empty() {
+        b.last_segment_text()
+    } else {
+        None
+    };
+    is_displayed_message(b.text(), inner, after, previous)
 }
 
 #[cfg(test)]
@@ -190,6 +215,14 @@ mod tests {
             "",
             Some("You receive the following error message:")
         ));
+    }
+
+    #[test]
+    fn windows_end_on_a_character_boundary() {
+        let text = "ab\u{e9}cd";
+        assert_eq!(super::window(text, 1, 2), "b");
+        assert_eq!(super::window(text, 1, 3), "b\u{e9}");
+        assert_eq!(super::window(text, 9, 3), "");
     }
 
     #[test]

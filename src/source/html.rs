@@ -168,15 +168,9 @@ pub fn extract_range(
                             // Masked text: a template tag reads as neutral letters, not words.
                             let inner =
                                 strip_tags(masked.text.get(markup_end..close.start).unwrap_or(""));
-                            let after_end = (close.end + 120).min(end);
                             let after =
-                                strip_tags(masked.text.get(close.end..after_end).unwrap_or(""));
-                            let previous = if b.is_empty() {
-                                b.last_segment_text()
-                            } else {
-                                None
-                            };
-                            if displayed::is_displayed_message(b.text(), &inner, &after, previous) {
+                                strip_tags(displayed::window(&masked.text[..end], close.end, 120));
+                            if displayed::opens_in(b, &inner, &after) {
                                 b.push_atomic("\u{201C}", i, markup.len);
                                 displayed_close = Some(close);
                                 i = markup_end;

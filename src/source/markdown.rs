@@ -433,20 +433,10 @@ impl Walker<'_, '_> {
             && closing > 0
             && marker + closing < src.len()
             && {
-                let inner = src[marker..src.len() - closing].replace(['*', '_', '`'], "");
-                let masked = &self.masked.text;
-                let after_end = (r.end + 60).min(masked.len());
-                let after = masked
-                    .get(r.end..after_end)
-                    .or_else(|| masked.get(r.end..))
-                    .unwrap_or("");
-                let before = self.b.text();
-                let previous = if self.b.is_empty() {
-                    self.b.last_segment_text()
-                } else {
-                    None
-                };
-                displayed::is_displayed_message(before, &inner, after, previous)
+                // Nested markers split words like any punctuation.
+                let inner = &src[marker..src.len() - closing];
+                let after = displayed::window(&self.masked.text, r.end, 60);
+                displayed::opens_in(self.b, inner, after)
             };
         if shown {
             self.b.push_atomic("\u{201C}", r.start, marker);
